@@ -1,0 +1,173 @@
+//! The probe plan: which requests prove the token, the store and each wanted scope at the wanted
+//! level. Pure data, built once; `verify.rs` runs it. One request can serve several purposes (the
+//! Information & Settings read probe is also the store-info request), and is sent once.
+
+use super::scopes::{self, Method, Request, Scope, ScopeSet};
+use super::{Access, Level, TokenType};
+
+/// The default-scope request every account may make: proves token and store together.
+pub const HOOKS: Request = Request {
+    method: Method::Get,
+    path: "/v3/hooks",
+    body: None,
+};
+/// Store name, domain and id; needs Information & Settings (read).
+pub const STORE_INFO: Request = Request {
+    method: Method::Get,
+    path: "/v2/store",
+    body: None,
+};
+
+/// Why a request is in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Token and store check (`GET /v3/hooks`).
+    Token,
+    /// Store name and domain (`GET /v2/store`).
+    StoreInfo,
+    /// Proves the scope is at least Read-only.
+    Read(&'static Scope),
+    /// Proves the scope is Modify.
+    Write(&'static Scope),
+}
+
+/// One request to send, with everything it proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// The request.
+    pub request: Request,
+    /// What its answer decides.
+    pub purposes: Vec<Purpose>,
+}
+
+/// A scope the job needs, at a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    /// The scope.
+    pub scope: &'static Scope,
+    /// The level to set in the control panel.
+    pub level: Level,
+}
+
+/// The whole verification: what is wanted and which requests prove it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Token type being verified.
+    pub token_type: TokenType,
+    /// Access being verified.
+    pub access: Access,
+    /// Wanted scopes and levels, in catalog order.
+    pub wanted: Vec<Wanted>,
+    /// Requests to send, each once.
+    pub probes: Vec<Probe>,
+    /// Whether write probes were planned where Modify is wanted.
+    pub check_modify: bool,
+}
+
+impl Plan {
+    /// Build the plan. Write probes run only where Modify is wanted and `check_modify` is on.
+    pub fn new(token_type: TokenType, access: Access, scopes: &ScopeSet, check_modify: bool) -> Self {
+        let wanted: Vec<Wanted> = scopes
+            .iter()
+            .map(|scope| Wanted {
+                scope,
+                level: scopes::wanted_level(scope, token_type, access),
+            })
+            .collect();
+        let mut plan = Self {
+            token_type,
+            access,
+            wanted: wanted.clone(),
+            probes: Vec::new(),
+            check_modify,
+        };
+        plan.add(HOOKS, Purpose::Token);
+        plan.add(STORE_INFO, Purpose::StoreInfo);
+        for w in &wanted {
+            if let Some(read) = w.scope.read_probe {
+                plan.add(read, Purpose::Read(w.scope));
+            }
+            if let Some(write) = w
+                .scope
+                .write_probe
+                .filter(|_| w.level == Level::Modify && check_modify)
+            {
+                plan.add(write, Purpose::Write(w.scope));
+            }
+        }
+        plan
+    }
+
+    fn add(&mut self, request: Request, purpose: Purpose) {
+        match self.probes.iter_mut().find(|p| p.request == request) {
+            Some(probe) => probe.purposes.push(purpose),
+            None => self.probes.push(Probe {
+                request,
+                purposes: vec![purpose],
+            }),
+        }
+    }
+
+    /// How many requests the plan sends when nothing is retried.
+    pub fn request_count(&self) -> usize {
+        self.probes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writes(plan: &Plan) -> Vec<&'static str> {
+        plan.probes
+            .iter()
+            .filter(|p| p.request.method != Method::Get)
+            .map(|p| p.request.path)
+            .collect()
+    }
+
+    #[test]
+    fn modify_migration_plan_has_one_request_per_probe() {
+        let plan = Plan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), true);
+        let mut requests: Vec<_> = plan.probes.iter().map(|p| p.request).collect();
+        let n = requests.len();
+        requests.dedup();
+        assert_eq!(requests.len(), n, "no request is planned twice");
+        assert_eq!(plan.probes[0].request, HOOKS);
+        // /v2/store serves both the store info and the Information & Settings read probe.
+        let store = plan.probes.iter().find(|p| p.request == STORE_INFO).unwrap();
+        assert_eq!(store.purposes.len(), 2);
+        let reads = plan
+            .probes
+            .iter()
+            .filter(|p| p.request.method == Method::Get)
+            .count();
+        assert_eq!(reads, 1 + 8, "hooks + one read per migration scope");
+        assert_eq!(
+            writes(&plan).len(),
+            plan.wanted
+                .iter()
+                .filter(|w| w.scope.write_probe.is_some())
+                .count()
+        );
+        assert!(plan.wanted.iter().all(|w| w.level == Level::Modify));
+    }
+
+    #[test]
+    fn read_only_and_no_check_modify_send_no_writes() {
+        let ro = Plan::new(TokenType::Api, Access::ReadOnly, &ScopeSet::migration(), true);
+        assert!(writes(&ro).is_empty());
+        let unchecked = Plan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), false);
+        assert!(writes(&unchecked).is_empty());
+        assert_eq!(unchecked.request_count(), 9);
+    }
+
+    #[test]
+    fn stencil_publish_checks_themes_write_only() {
+        let plan = Plan::new(TokenType::Stencil, Access::Modify, &ScopeSet::stencil(), true);
+        assert_eq!(writes(&plan), ["/v3/themes"]);
+        let levels: Vec<_> = plan.wanted.iter().map(|w| (w.scope.key, w.level)).collect();
+        assert!(levels.contains(&("themes", Level::Modify)));
+        assert!(levels.contains(&("sites", Level::ReadOnly)));
+    }
+}

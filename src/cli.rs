@@ -1,0 +1,204 @@
+//! Command-line definitions (clap derive) and nothing else: raw values, no validation beyond what clap
+//! does, no I/O. `wizard::resolve` turns these into a validated plan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::bigcommerce::{Access, TokenType};
+
+/// Create, verify and keep BigCommerce store-level API credentials in the OS keyring.
+#[derive(Debug, Parser)]
+#[command(name = "bcsetup", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after the subcommand.
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct GlobalArgs {
+    /// Profile to use [A-Za-z0-9._-]{1,64}
+    #[arg(
+        long,
+        global = true,
+        env = "BCSETUP_PROFILE",
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub profile: String,
+    /// Machine-readable JSON on stdout, nothing else there
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Never prompt (implied when stdin or stderr is not a terminal)
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// Where profiles.toml lives [default: the platform config dir + bcsetup]
+    #[arg(long, global = true, env = "BCSETUP_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Print only errors and data
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print each request and its status (never a secret)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a profile, or rotate an existing one (re-run = rotate)
+    Init(InitArgs),
+    /// Re-check stored credentials live and update the last-verified time
+    Verify(VerifyArgs),
+    /// List profiles (no network, no keyring)
+    Status(StatusArgs),
+}
+
+/// `bcsetup init`: every prompt has a flag or an environment variable.
+#[derive(Debug, Args, Default)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct InitArgs {
+    /// V2/V3 API token, or Stencil-CLI token
+    #[arg(long, env = "BCSETUP_TOKEN_TYPE", value_name = "TYPE")]
+    pub token_type: Option<TokenType>,
+    /// The API account's name as typed in the control panel (at least 4 characters)
+    #[arg(long, env = "BCSETUP_ACCOUNT_NAME", value_name = "NAME")]
+    pub name: Option<String>,
+    /// read-only (migrating FROM BigCommerce) or modify (migrating TO it)
+    #[arg(long, env = "BCSETUP_ACCESS", value_name = "LEVEL")]
+    pub access: Option<Access>,
+    /// Comma list of scope keys [default: the 8 migration scopes; required ones are always kept]
+    #[arg(long, value_name = "LIST")]
+    pub scopes: Option<String>,
+    /// The store hash (or the API path / control-panel URL that contains it)
+    #[arg(
+        long,
+        env = "BCSETUP_STORE_HASH",
+        value_name = "HASH",
+        conflicts_with = "api_path"
+    )]
+    pub store_hash: Option<String>,
+    /// The API path shown with the credentials (`https://api.bigcommerce.com/stores/HASH/v3/`)
+    #[arg(long, env = "BCSETUP_API_PATH", value_name = "URL")]
+    pub api_path: Option<String>,
+    /// The API account's client ID (not secret)
+    #[arg(long, env = "BCSETUP_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the access token from stdin (one line; or set `BCSETUP_ACCESS_TOKEN`)
+    #[arg(long)]
+    pub access_token_stdin: bool,
+    /// Import the .txt file the control panel downloaded (`-` reads it from stdin)
+    #[arg(long, value_name = "PATH", conflicts_with = "access_token_stdin")]
+    pub credentials_file: Option<PathBuf>,
+    /// Confirm replacing an existing profile's credentials, and accept levels no probe can prove
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Store without checking (offline); the profile is marked unverified
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Keep secrets in a 0600 file when no OS keyring is usable (never chosen silently)
+    #[arg(long)]
+    pub insecure_storage: bool,
+    /// Run the safe write probes that prove Modify [default: on when access is modify]
+    #[arg(long, overrides_with = "no_check_modify")]
+    pub check_modify: bool,
+    /// Skip the write probes; Modify is then reported as unknown
+    #[arg(long, overrides_with = "check_modify")]
+    pub no_check_modify: bool,
+}
+
+/// `bcsetup verify`.
+#[derive(Debug, Args, Default)]
+pub struct VerifyArgs {
+    /// Skip the write probes; Modify is then reported as unknown
+    #[arg(long)]
+    pub no_check_modify: bool,
+}
+
+/// `bcsetup status`.
+#[derive(Debug, Args, Default)]
+pub struct StatusArgs {
+    /// Warn about profiles whose credentials are older than this many days
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub max_age: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("bcsetup").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = parse(&["--profile", "shop", "status", "--json"]).unwrap();
+        let b = parse(&["status", "--profile", "shop", "--json"]).unwrap();
+        assert_eq!(a.global.profile, "shop");
+        assert_eq!(b.global.profile, "shop");
+        assert!(a.global.json && b.global.json);
+    }
+
+    #[test]
+    fn init_flags_parse_into_raw_values() {
+        let cli = parse(&[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "read-only",
+            "--name",
+            "abc",
+            "--yes",
+        ])
+        .unwrap();
+        let Command::Init(args) = cli.command else {
+            panic!("not init")
+        };
+        assert_eq!(args.token_type, Some(TokenType::Api));
+        assert_eq!(args.access, Some(Access::ReadOnly));
+        assert_eq!(args.name.as_deref(), Some("abc"));
+        assert!(args.yes);
+    }
+
+    #[test]
+    fn bad_values_and_conflicts_are_usage_errors() {
+        for args in [
+            &["init", "--token-type", "oauth"][..],
+            &["init", "--access", "write"],
+            &["init", "--store-hash", "a", "--api-path", "b"],
+            &["init", "--access-token-stdin", "--credentials-file", "x"],
+            &["-q", "-v", "status"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn there_is_no_flag_that_takes_a_secret() {
+        let cmd = Cli::command();
+        let init = cmd.find_subcommand("init").unwrap();
+        for arg in init.get_arguments() {
+            let id = arg.get_id().as_str();
+            let secretish = (id.contains("token") && id != "token_type") || id.contains("secret");
+            assert!(
+                !secretish || !arg.get_action().takes_values(),
+                "--{id} takes a value"
+            );
+        }
+    }
+}

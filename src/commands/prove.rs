@@ -1,0 +1,117 @@
+//! The verification step shared by `init` and `verify`: build the plan, run it on a current-thread
+//! runtime (the only async code; prompts, files and the keyring stay outside it), show a spinner on a
+//! terminal, print the table, and judge.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use secrecy::SecretString;
+
+use crate::bigcommerce::client::Client;
+use crate::bigcommerce::probe::Plan;
+use crate::bigcommerce::scopes::ScopeSet;
+use crate::bigcommerce::verify::{self, Limits, Report};
+use crate::bigcommerce::{Access, StoreHash, TokenType};
+use crate::context::Context;
+use crate::error::Error;
+
+/// What to prove.
+pub struct Claim<'a> {
+    /// The store.
+    pub store: &'a StoreHash,
+    /// The token.
+    pub token: &'a SecretString,
+    /// Token type.
+    pub token_type: TokenType,
+    /// Access wanted.
+    pub access: Access,
+    /// Scopes wanted.
+    pub scopes: &'a ScopeSet,
+    /// Whether to run the write probes where Modify is wanted.
+    pub check_modify: bool,
+}
+
+/// Prove a claim live. The table goes to stderr (unless `--json` or `--quiet`); the report is returned
+/// when every wanted scope is proven, otherwise it travels inside the error.
+pub fn prove(
+    ctx: &Context,
+    claim: &Claim<'_>,
+    accept_unknown: &dyn Fn(&str) -> bool,
+) -> Result<Report, Error> {
+    let plan = Plan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
+    let limits = limits_from_env(ctx);
+    let client = Client::new(
+        ctx.api_base.clone(),
+        claim.store.clone(),
+        claim.token,
+        limits.timeouts,
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not start the async runtime")))?;
+    let spinner = spinner(ctx, plan.request_count());
+    let evidence = runtime.block_on(verify::execute(&client, &plan, limits));
+    spinner.finish_and_clear();
+    let evidence = evidence?;
+    for attempt in &evidence.attempts {
+        let status = attempt
+            .status
+            .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+        ctx.printer.detail(format_args!(
+            "{} → {status} ({} ms)",
+            attempt.request,
+            attempt.elapsed.as_millis()
+        ));
+    }
+    let result = verify::assess(
+        &plan,
+        &evidence,
+        claim.store,
+        ctx.profile.as_str(),
+        accept_unknown,
+    );
+    if !ctx.printer.json {
+        let report = match &result {
+            Ok(report) => Some(report),
+            Err(e) => e.report(),
+        };
+        if let Some(report) = report {
+            ctx.printer.info(crate::render::report(report));
+        }
+    }
+    result
+}
+
+fn spinner(ctx: &Context, requests: usize) -> ProgressBar {
+    if ctx.printer.quiet || ctx.printer.json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar =
+        ProgressBar::new_spinner().with_message(format!("Verifying with BigCommerce ({requests} requests)…"));
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// `BCSETUP_HTTP_TIMEOUT_MS` and `BCSETUP_VERIFY_DEADLINE_MS` tune the limits (slow links, tests).
+fn limits_from_env(ctx: &Context) -> Limits {
+    let mut limits = Limits::default();
+    let ms = |name: &str| {
+        ctx.env
+            .get(name)
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(Duration::from_millis)
+    };
+    if let Some(t) = ms("BCSETUP_HTTP_TIMEOUT_MS") {
+        limits.timeouts.request = t;
+        limits.timeouts.connect = limits.timeouts.connect.min(t);
+    }
+    if let Some(d) = ms("BCSETUP_VERIFY_DEADLINE_MS") {
+        limits.deadline = d;
+    }
+    limits
+}

@@ -1,0 +1,226 @@
+//! The one error type of bcsetup. Each variant is a *cause* a user can act on, knows its exit code
+//! (DESIGN.md §3), its JSON `kind`, and an optional hint. Nothing here may hold a secret: messages are
+//! built from validated, non-secret values only.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::bigcommerce::verify::Report;
+use crate::store::StoreError;
+
+/// Exit code of a successful run.
+pub const EXIT_OK: u8 = 0;
+
+/// Everything that can end a bcsetup run early.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad or missing input: every problem found, listed at once. Exit 2.
+    #[error("{0}")]
+    Input(InputErrors),
+    /// profiles.toml (or another config file) cannot be read or parsed; it is never overwritten. Exit 2.
+    #[error("{path}: {message}")]
+    Config {
+        /// The file involved.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// BigCommerce answered, and the answer ends verification: rejected token (3), missing scopes (4),
+    /// or a probe that changed data (1). The full report goes with it so `--json` can show every scope.
+    #[error("{message}")]
+    Verification {
+        /// The exit code this failure maps to.
+        code: u8,
+        /// Stable machine-readable kind for `--json`.
+        kind: &'static str,
+        /// One-line cause.
+        message: String,
+        /// What to do about it.
+        hint: Option<String>,
+        /// The report, when probing ran far enough to produce one.
+        report: Option<Box<Report>>,
+    },
+    /// BigCommerce could not be reached, or stayed unhealthy after retries. Exit 5.
+    #[error("could not reach BigCommerce: {0}")]
+    Unreachable(String),
+    /// The secret store is unavailable or failed. Exit 6.
+    #[error("secure storage failed: {0}")]
+    Storage(#[from] StoreError),
+    /// No profile of that name. Exit 7.
+    #[error("no profile named `{0}`")]
+    ProfileNotFound(String),
+    /// Ctrl-C or Esc at a prompt. Exit 130.
+    #[error("interrupted")]
+    Interrupted,
+    /// A child process run by `exec` ended; its code is passed through.
+    #[error("the command exited with status {0}")]
+    Child(u8),
+    /// Anything unexpected. Exit 1.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// The process exit code for this error (DESIGN.md §3).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Config { .. } => 2,
+            Error::Verification { code, .. } | Error::Child(code) => *code,
+            Error::Unreachable(_) => 5,
+            Error::Storage(_) => 6,
+            Error::ProfileNotFound(_) => 7,
+            Error::Interrupted => 130,
+            Error::Internal(_) => 1,
+        }
+    }
+
+    /// The `kind` key of the JSON error object.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "invalid_input",
+            Error::Config { .. } => "invalid_config",
+            Error::Verification { kind, .. } => kind,
+            Error::Unreachable(_) => "unreachable",
+            Error::Storage(_) => "storage",
+            Error::ProfileNotFound(_) => "profile_not_found",
+            Error::Interrupted => "interrupted",
+            Error::Child(_) => "child_exit",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// A hint telling the user what to do next, if there is a useful one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Input(errors) if errors.non_interactive => Some(
+                "no terminal to ask on (or --no-input): give the inputs as flags or environment variables; \
+                 see `bcsetup init --help`"
+                    .into(),
+            ),
+            Error::Config { .. } => {
+                Some("fix or move the file by hand; bcsetup never overwrites a file it cannot read".into())
+            }
+            Error::Verification { hint, .. } => hint.clone(),
+            Error::Unreachable(_) => Some(
+                "check your network, proxy (HTTPS_PROXY) and https://status.bigcommerce.com, then retry; \
+                 `--no-verify` stores credentials without checking them"
+                    .into(),
+            ),
+            Error::Storage(err) => Some(err.hint()),
+            Error::ProfileNotFound(_) => {
+                Some("`bcsetup status` lists profiles; `bcsetup init --profile NAME` creates one".into())
+            }
+            Error::Input(_) | Error::Interrupted | Error::Child(_) | Error::Internal(_) => None,
+        }
+    }
+
+    /// The report to print with `--json`, when verification produced one.
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            Error::Verification { report, .. } => report.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// One missing or invalid input, named by the flag and environment variable that supply it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// How the user can give the input, e.g. `--name / BCSETUP_ACCOUNT_NAME`.
+    pub source: String,
+    /// What is wrong: "missing" or the validation message.
+    pub problem: String,
+}
+
+/// Every input problem of one run, so the user fixes them all at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputErrors {
+    /// The problems, in the order the wizard asks.
+    pub errors: Vec<InputError>,
+    /// The run could not prompt (no terminal, or `--no-input`).
+    pub non_interactive: bool,
+}
+
+impl InputErrors {
+    /// Record an input that was not given.
+    pub fn missing(&mut self, source: &str) {
+        self.errors.push(InputError {
+            source: source.into(),
+            problem: "missing".into(),
+        });
+    }
+
+    /// Record an input that was given but is not valid.
+    pub fn invalid(&mut self, source: &str, problem: impl Into<String>) {
+        self.errors.push(InputError {
+            source: source.into(),
+            problem: problem.into(),
+        });
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// A single invalid input as an error.
+    pub fn one(source: &str, problem: impl Into<String>) -> Error {
+        let mut errors = Self::default();
+        errors.invalid(source, problem);
+        Error::Input(errors)
+    }
+}
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errors.as_slice() {
+            [one] => write!(f, "{}: {}", one.source, one.problem),
+            many => {
+                write!(f, "{} inputs are missing or invalid:", many.len())?;
+                for e in many {
+                    write!(f, "\n  - {}: {}", e.source, e.problem)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_design_table() {
+        let mut input = InputErrors::default();
+        input.missing("--name / BCSETUP_ACCOUNT_NAME");
+        assert_eq!(Error::Input(input).exit_code(), 2);
+        assert_eq!(Error::Unreachable("timeout".into()).exit_code(), 5);
+        assert_eq!(
+            Error::Storage(StoreError::Unavailable("no bus".into())).exit_code(),
+            6
+        );
+        assert_eq!(Error::ProfileNotFound("x".into()).exit_code(), 7);
+        assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::Internal(anyhow::anyhow!("boom")).exit_code(), 1);
+        let rejected = Error::Verification {
+            code: 3,
+            kind: "rejected",
+            message: String::new(),
+            hint: None,
+            report: None,
+        };
+        assert_eq!(rejected.exit_code(), 3);
+    }
+
+    #[test]
+    fn input_errors_list_every_problem() {
+        let mut errors = InputErrors::default();
+        errors.missing("--name / BCSETUP_ACCOUNT_NAME");
+        errors.invalid("--store-hash / BCSETUP_STORE_HASH", "bad");
+        let text = errors.to_string();
+        assert!(text.starts_with("2 inputs are missing or invalid:"), "{text}");
+        assert!(text.contains("--name / BCSETUP_ACCOUNT_NAME: missing"));
+        assert!(text.contains("--store-hash / BCSETUP_STORE_HASH: bad"));
+    }
+}

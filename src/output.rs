@@ -1,0 +1,100 @@
+//! All output goes through `Printer`: data (tokens, env lines, JSON) to stdout, everything for
+//! people to stderr. `--quiet` silences status lines, never errors or data; `--verbose` adds request
+//! lines. Colour follows the terminal and `NO_COLOR` (console's rules); messages read the same
+//! without colour. This is the one place that writes to the standard streams.
+
+use std::fmt::Display;
+use std::io::Write;
+
+use console::style;
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// Where and how to print.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Printer {
+    /// `--json`: stdout carries JSON only.
+    pub json: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
+impl Printer {
+    /// A status line for people (stderr), unless `--quiet`.
+    pub fn info(&self, msg: impl Display) {
+        if !self.quiet {
+            stderr_line(&msg.to_string());
+        }
+    }
+
+    /// Text the user asked for (a listing, a checklist) on stderr, even with `--quiet`.
+    pub fn show(&self, msg: impl Display) {
+        stderr_line(&msg.to_string());
+    }
+
+    /// A success line with a check mark (stderr), unless `--quiet`.
+    pub fn success(&self, msg: impl Display) {
+        self.info(format_args!("{} {msg}", style("✓").green().for_stderr()));
+    }
+
+    /// A warning (stderr), shown even with `--quiet`.
+    pub fn warn(&self, msg: impl Display) {
+        stderr_line(&format!(
+            "{}: {msg}",
+            style("warning").yellow().bold().for_stderr()
+        ));
+    }
+
+    /// A detail line for `--verbose` (stderr).
+    pub fn detail(&self, msg: impl Display) {
+        if self.verbose {
+            stderr_line(&format!("{} {msg}", style("·").dim().for_stderr()));
+        }
+    }
+
+    /// Data for programs (stdout).
+    pub fn data(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`bcsetup token | head -c0`) is the reader's choice, not an error.
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    }
+
+    /// A JSON document (stdout).
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => self.data(&format!("{text}\n")),
+            Err(e) => self.warn(format_args!("could not encode JSON: {e}")),
+        }
+    }
+
+    /// Report an error: `error: …` and an optional `hint: …` on stderr; with `--json` also the
+    /// error object (and the verification report, when there is one) on stdout.
+    pub fn error(&self, err: &Error) {
+        if self.json {
+            let error = serde_json::json!({
+                "code": err.exit_code(),
+                "kind": err.kind(),
+                "message": err.to_string(),
+            });
+            let mut doc = match err.report().map(serde_json::to_value) {
+                Some(Ok(report)) => report,
+                _ => serde_json::json!({}),
+            };
+            doc["ok"] = false.into();
+            doc["error"] = error;
+            self.json(&doc);
+        }
+        stderr_line(&format!("{}: {err}", style("error").red().bold().for_stderr()));
+        if let Some(hint) = err.hint() {
+            stderr_line(&format!("\n{}: {hint}", style("hint").cyan().bold().for_stderr()));
+        }
+    }
+}
+
+fn stderr_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}

@@ -1,0 +1,139 @@
+//! Text for people: the verification table and the profile list. Pure functions from data to
+//! strings, so they are unit-tested without a terminal. Output fits 80 columns and reads the same
+//! without colour (the ✓/✗ marks carry the meaning, colour only repeats it).
+
+use std::fmt::Write;
+
+use console::style;
+use jiff::Timestamp;
+
+use crate::bigcommerce::verify::Report;
+use crate::profile::Profiles;
+
+/// The verification report as a table with the store above it.
+pub fn report(report: &Report) -> String {
+    let mut out = String::new();
+    let store = &report.store;
+    let name = store
+        .name
+        .as_deref()
+        .unwrap_or("(name unknown: Information & Settings not readable)");
+    let _ = writeln!(out, "Store   {name} — hash {}", store.hash);
+    if let Some(domain) = &store.domain {
+        let _ = writeln!(out, "Domain  {domain}");
+    }
+    let _ = writeln!(out, "Token   {}, {}", report.token_type.ui_name(), report.access);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  {:<28} {:<10} {:<10}", "Scope", "Wanted", "Observed");
+    for row in &report.scopes {
+        let mark = if row.ok {
+            style("✓").green().for_stderr().to_string()
+        } else if row.observed == crate::bigcommerce::classify::Observed::Unknown {
+            style("?").yellow().for_stderr().to_string()
+        } else {
+            style("✗").red().for_stderr().to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<10} {:<10} {mark}",
+            row.name,
+            row.wanted.as_str(),
+            row.observed.as_str()
+        );
+    }
+    out
+}
+
+/// A short age: `45s`, `12m`, `5h`, `3d`.
+pub fn age(since: Timestamp, now: Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(since.as_second()).max(0);
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+/// The profile list, one line each, with warnings for unverified and old credentials.
+pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
+    let mut out = String::new();
+    if profiles.profiles.is_empty() {
+        out.push_str("No profiles yet. Create one with `bcsetup init`.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "  {:<14} {:<12} {:<16} {:<8} {:<10} {:<8} {:<5} VERIFIED",
+        "PROFILE", "STORE", "ACCOUNT", "TYPE", "ACCESS", "STORAGE", "AGE"
+    );
+    let mut warnings = Vec::new();
+    for (name, p) in &profiles.profiles {
+        let marker = if name.as_str() == current { "*" } else { " " };
+        let changed = p.rotated_at.unwrap_or(p.created_at);
+        let verified = p
+            .verified_at
+            .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
+        let _ = writeln!(
+            out,
+            "{marker} {:<14} {:<12} {:<16} {:<8} {:<10} {:<8} {:<5} {verified}",
+            clip(name.as_str(), 14),
+            clip(p.store_hash.as_str(), 12),
+            clip(p.account_name.as_str(), 16),
+            p.token_type.as_str(),
+            p.access.as_str(),
+            p.storage.as_str(),
+            age(changed, now),
+        );
+        if let Some(store_name) = &p.store_name {
+            let _ = writeln!(out, "  {:<14} {}", "", clip(store_name, 60));
+        }
+        if p.verified_at.is_none() {
+            warnings.push(format!(
+                "profile `{name}` was never verified: run `bcsetup verify --profile {name}`"
+            ));
+        }
+        let days = now.as_second().saturating_sub(changed.as_second()) / 86_400;
+        if days > i64::from(max_age_days) {
+            warnings.push(format!(
+                "profile `{name}` has credentials {days} days old (over {max_age_days}): BigCommerce tokens never \
+                 expire, so rotate them with `bcsetup init --profile {name}`"
+            ));
+        }
+    }
+    for w in warnings {
+        let _ = writeln!(out, "{}: {w}", style("warning").yellow().bold().for_stderr());
+    }
+    out
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        let t = |s: i64| Timestamp::from_second(s).unwrap();
+        assert_eq!(age(t(0), t(59)), "59s");
+        assert_eq!(age(t(0), t(120)), "2m");
+        assert_eq!(age(t(0), t(7200)), "2h");
+        assert_eq!(age(t(0), t(3 * 86_400)), "3d");
+        assert_eq!(age(t(10), t(0)), "0s");
+    }
+
+    #[test]
+    fn clipping_counts_characters() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("ééé", 3), "ééé");
+    }
+}

@@ -1,0 +1,110 @@
+//! `--insecure-storage`: secrets in `<config-dir>/secrets/<profile>.toml`, mode 0600, written
+//! atomically. Only ever chosen by the explicit flag (fail closed); every use prints a warning.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{Key, SecretStore, StorageKind, StoreError};
+use crate::atomic::write_atomic;
+
+/// Secrets in per-profile 0600 TOML files.
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// A store under `<config-dir>/secrets`.
+    pub fn new(config_dir: &Path) -> Self {
+        Self {
+            dir: config_dir.join("secrets"),
+        }
+    }
+
+    /// The file and field a key lives in: `<profile>.toml`, `access_token` or `client_secret`.
+    fn locate(&self, key: &Key) -> (PathBuf, &'static str) {
+        match key.user().split_once('/') {
+            Some((profile, _)) => (self.dir.join(format!("{profile}.toml")), "client_secret"),
+            None => (self.dir.join(format!("{}.toml", key.user())), "access_token"),
+        }
+    }
+
+    fn load(path: &Path) -> Result<BTreeMap<String, String>, StoreError> {
+        match fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|_| StoreError::File(format!("{} is not a valid secrets file", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(StoreError::File(format!(
+                "could not read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    fn save(path: &Path, map: &BTreeMap<String, String>) -> Result<(), StoreError> {
+        if map.is_empty() {
+            return match fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::File(format!(
+                    "could not remove {}: {e}",
+                    path.display()
+                ))),
+                _ => Ok(()),
+            };
+        }
+        let text = toml::to_string(map).map_err(|e| StoreError::File(e.to_string()))?;
+        write_atomic(path, text.as_bytes())
+            .map_err(|e| StoreError::File(format!("could not write {}: {e}", path.display())))
+    }
+}
+
+impl SecretStore for FileStore {
+    fn get(&self, key: &Key) -> Result<Option<SecretString>, StoreError> {
+        let (path, field) = self.locate(key);
+        Ok(Self::load(&path)?.remove(field).map(SecretString::from))
+    }
+
+    fn set(&self, key: &Key, secret: &SecretString) -> Result<(), StoreError> {
+        let (path, field) = self.locate(key);
+        let mut map = Self::load(&path)?;
+        map.insert(field.to_owned(), secret.expose_secret().to_owned());
+        Self::save(&path, &map)
+    }
+
+    fn delete(&self, key: &Key) -> Result<bool, StoreError> {
+        let (path, field) = self.locate(key);
+        let mut map = Self::load(&path)?;
+        let had = map.remove(field).is_some();
+        Self::save(&path, &map)?;
+        Ok(had)
+    }
+
+    fn kind(&self) -> StorageKind {
+        StorageKind::File
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ProfileName;
+
+    #[test]
+    fn round_trip_and_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let p = ProfileName::parse("shop").unwrap();
+        let token = Key::access_token(&p);
+        let secret = Key::client_secret(&p);
+        assert!(store.get(&token).unwrap().is_none());
+        store.set(&token, &SecretString::from("tok\"$")).unwrap();
+        store.set(&secret, &SecretString::from("sec")).unwrap();
+        assert_eq!(store.get(&token).unwrap().unwrap().expose_secret(), "tok\"$");
+        assert_eq!(store.get(&secret).unwrap().unwrap().expose_secret(), "sec");
+        assert!(store.delete(&token).unwrap());
+        assert!(!store.delete(&token).unwrap());
+        assert!(store.delete(&secret).unwrap());
+        assert!(!dir.path().join("secrets/shop.toml").exists());
+    }
+}

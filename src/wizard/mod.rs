@@ -1,0 +1,519 @@
+//! Turn raw `init` inputs into a validated `InitPlan`. Each input is resolved in one place, in the
+//! control panel's order (token type → name → access → scopes → store → credentials), from
+//! *flag or env → credentials file → prompt*. Given values are all validated before anything is
+//! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
+
+pub mod prompter;
+
+use std::io::Read;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::bigcommerce::client::check_token;
+use crate::bigcommerce::credentials_file::{self, CredentialsFile};
+use crate::bigcommerce::scopes::{SCOPES, ScopeSet};
+use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+use crate::cli::InitArgs;
+use crate::context::Env;
+use crate::error::{Error, InputErrors};
+use prompter::Prompter;
+
+const SRC_TYPE: &str = "--token-type / BCSETUP_TOKEN_TYPE";
+const SRC_NAME: &str = "--name / BCSETUP_ACCOUNT_NAME";
+const SRC_ACCESS: &str = "--access / BCSETUP_ACCESS";
+const SRC_SCOPES: &str = "--scopes";
+const SRC_STORE: &str = "--store-hash / --api-path (BCSETUP_STORE_HASH / BCSETUP_API_PATH)";
+const SRC_TOKEN: &str = "access token (--access-token-stdin, BCSETUP_ACCESS_TOKEN or --credentials-file)";
+const SRC_FILE: &str = "--credentials-file";
+const SRC_CLIENT_ID: &str = "--client-id / BCSETUP_CLIENT_ID";
+const SRC_SECRET: &str = "BCSETUP_CLIENT_SECRET";
+
+/// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
+#[derive(Debug)]
+pub struct InitPlan {
+    /// Token type.
+    pub token_type: TokenType,
+    /// Account name.
+    pub account_name: AccountName,
+    /// Access level.
+    pub access: Access,
+    /// Wanted scopes.
+    pub scopes: ScopeSet,
+    /// The store.
+    pub store_hash: StoreHash,
+    /// Client ID, if known.
+    pub client_id: Option<String>,
+    /// The access token.
+    pub access_token: SecretString,
+    /// The client secret, if the user wants it kept.
+    pub client_secret: Option<SecretString>,
+}
+
+/// Where `resolve` reads from.
+pub struct Inputs<'a> {
+    /// The parsed flags (clap already merged their environment variables).
+    pub args: &'a InitArgs,
+    /// The environment, for the secret variables that have no flag.
+    pub env: &'a Env,
+    /// Standard input, for `--access-token-stdin` and `--credentials-file -`.
+    pub stdin: &'a mut dyn Read,
+    /// The terminal, when prompting is allowed.
+    pub prompter: Option<&'a mut dyn Prompter>,
+}
+
+/// Values given by flags, env or the credentials file, validated but possibly absent.
+#[derive(Default)]
+struct Given {
+    token_type: Option<TokenType>,
+    name: Option<AccountName>,
+    access: Option<Access>,
+    scopes: Option<ScopeSet>,
+    store: Option<StoreHash>,
+    token: Option<SecretString>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+}
+
+/// Resolve every input, prompting only for what was not given.
+pub fn resolve(inputs: Inputs<'_>) -> Result<InitPlan, Error> {
+    let mut errors = InputErrors {
+        non_interactive: inputs.prompter.is_none(),
+        ..InputErrors::default()
+    };
+    let given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Input(errors));
+    }
+    match inputs.prompter {
+        Some(p) => ask(given, p),
+        None => complete(given, &mut errors).ok_or(Error::Input(errors)),
+    }
+}
+
+fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputErrors) -> Given {
+    let file = read_credentials_file(args, stdin, errors);
+    let mut g = Given {
+        token_type: args.token_type,
+        access: args.access,
+        ..Given::default()
+    };
+
+    let name = args
+        .name
+        .clone()
+        .or_else(|| file.as_ref().and_then(|f| f.client_name.clone()));
+    g.name = name.and_then(|n| {
+        AccountName::parse(&n)
+            .map_err(|e| errors.invalid(SRC_NAME, e))
+            .ok()
+    });
+
+    if let Some(list) = &args.scopes {
+        let tt = g.token_type.unwrap_or(TokenType::Api);
+        g.scopes = ScopeSet::parse(list, tt)
+            .map_err(|e| errors.invalid(SRC_SCOPES, e))
+            .ok();
+    }
+
+    let flag_store = match (&args.store_hash, &args.api_path) {
+        (Some(raw), _) => StoreHash::parse(raw)
+            .map_err(|e| errors.invalid(SRC_STORE, e))
+            .ok(),
+        (None, Some(raw)) => StoreHash::from_api_path(raw)
+            .map_err(|e| errors.invalid(SRC_STORE, e))
+            .ok(),
+        (None, None) => None,
+    };
+    let file_store = file.as_ref().and_then(|f| f.store_hash.clone());
+    g.store = agree(flag_store, file_store, SRC_STORE, errors);
+
+    let explicit = if args.access_token_stdin {
+        read_token_line(stdin, errors)
+    } else {
+        None
+    };
+    let file_token = file
+        .as_ref()
+        .map(|f| SecretString::from(f.access_token.expose_secret()));
+    let token =
+        explicit.or_else(|| agree_secret(env.secret("BCSETUP_ACCESS_TOKEN"), file_token, SRC_TOKEN, errors));
+    g.token = token.filter(|t| check_token(t).map_err(|e| errors.invalid(SRC_TOKEN, e)).is_ok());
+
+    let flag_id = args
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    g.client_id = agree(
+        flag_id,
+        file.as_ref().and_then(|f| f.client_id.clone()),
+        SRC_CLIENT_ID,
+        errors,
+    );
+    let file_secret = file
+        .as_ref()
+        .and_then(|f| f.client_secret.as_ref())
+        .map(|s| SecretString::from(s.expose_secret()));
+    g.client_secret = agree_secret(
+        env.secret("BCSETUP_CLIENT_SECRET"),
+        file_secret,
+        SRC_SECRET,
+        errors,
+    );
+    g
+}
+
+fn read_credentials_file(
+    args: &InitArgs,
+    stdin: &mut dyn Read,
+    errors: &mut InputErrors,
+) -> Option<CredentialsFile> {
+    let path = args.credentials_file.as_ref()?;
+    let parsed = if path.as_os_str() == "-" {
+        credentials_file::read_from(stdin)
+    } else {
+        credentials_file::read_path(path)
+    };
+    parsed.map_err(|e| errors.invalid(SRC_FILE, e.to_string())).ok()
+}
+
+/// One line from stdin, trimmed; at most 4 KiB are read so a wrong pipe cannot exhaust memory.
+fn read_token_line(stdin: &mut dyn Read, errors: &mut InputErrors) -> Option<SecretString> {
+    let mut buf = Vec::new();
+    if let Err(e) = stdin.take(4096).read_to_end(&mut buf) {
+        errors.invalid("--access-token-stdin", format!("could not read stdin: {e}"));
+        return None;
+    }
+    let text = SecretString::from(String::from_utf8_lossy(&buf).into_owned());
+    let line = text.expose_secret().lines().next().unwrap_or_default().trim();
+    if line.is_empty() {
+        errors.invalid(
+            "--access-token-stdin",
+            "stdin held no access token (an empty first line)",
+        );
+        return None;
+    }
+    Some(SecretString::from(line.to_owned()))
+}
+
+/// Two sources of one value: either may be absent, but if both are given they must agree.
+fn agree<T: PartialEq>(a: Option<T>, b: Option<T>, source: &str, errors: &mut InputErrors) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => {
+            errors.invalid(source, "differs from the value in the credentials file");
+            None
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+fn agree_secret(
+    a: Option<SecretString>,
+    b: Option<SecretString>,
+    source: &str,
+    errors: &mut InputErrors,
+) -> Option<SecretString> {
+    match (a, b) {
+        (Some(a), Some(b)) if a.expose_secret() != b.expose_secret() => {
+            errors.invalid(
+                source,
+                "the environment and the credentials file give different values",
+            );
+            None
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+/// Without a terminal: every gap is an error.
+fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
+    let token_type = require(g.token_type, SRC_TYPE, errors);
+    let name = require(g.name, SRC_NAME, errors);
+    let access = require(g.access, SRC_ACCESS, errors);
+    let store = require(g.store, SRC_STORE, errors);
+    let token = require(g.token, SRC_TOKEN, errors);
+    let (token_type, account_name, access, store_hash, access_token) =
+        (token_type?, name?, access?, store?, token?);
+    Some(InitPlan {
+        scopes: g.scopes.unwrap_or_else(|| ScopeSet::default_for(token_type)),
+        token_type,
+        account_name,
+        access,
+        store_hash,
+        client_id: g.client_id,
+        access_token,
+        client_secret: g.client_secret,
+    })
+}
+
+fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Option<T> {
+    if value.is_none() {
+        errors.missing(source);
+    }
+    value
+}
+
+/// On a terminal: ask for each gap, in the control panel's order.
+fn ask(g: Given, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    let token_type = match g.token_type {
+        Some(t) => t,
+        None => steps::token_type(p)?,
+    };
+    let account_name = match g.name {
+        Some(n) => n,
+        None => steps::account_name(p)?,
+    };
+    let access = match g.access {
+        Some(a) => a,
+        None => steps::access(p, token_type)?,
+    };
+    let scopes = match g.scopes {
+        Some(s) => s,
+        None if token_type == TokenType::Stencil => ScopeSet::stencil(),
+        None => steps::scopes(p)?,
+    };
+    let store_hash = match g.store {
+        Some(s) => s,
+        None => steps::store(p)?,
+    };
+    let access_token = match g.token {
+        Some(t) => t,
+        None => steps::access_token(p)?,
+    };
+    let from_file = g.client_id.is_some();
+    let client_id = if from_file {
+        g.client_id
+    } else {
+        steps::client_id(p)?
+    };
+    let client_secret = match g.client_secret {
+        Some(s) => Some(s),
+        None if from_file => None,
+        None => steps::client_secret(p)?,
+    };
+    Ok(InitPlan {
+        token_type,
+        account_name,
+        access,
+        scopes,
+        store_hash,
+        client_id,
+        access_token,
+        client_secret,
+    })
+}
+
+/// One function per prompt.
+mod steps {
+    use super::{Access, AccountName, Error, Prompter, SCOPES, ScopeSet, SecretString, StoreHash, TokenType};
+    use crate::bigcommerce::client::check_token;
+    use secrecy::ExposeSecret;
+
+    pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
+        let items = [
+            "V2/V3 API token — REST API: migrations, integrations",
+            "Stencil-CLI token — theme development",
+        ];
+        Ok(if p.select("Token type", &items, 0)? == 1 {
+            TokenType::Stencil
+        } else {
+            TokenType::Api
+        })
+    }
+
+    pub fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
+        let raw = p.input(
+            "API account name (as you will type it in the control panel)",
+            false,
+            &|s| AccountName::parse(s).map(|_| ()),
+        )?;
+        AccountName::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+    }
+
+    pub fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Error> {
+        let items: [&str; 2] = match token_type {
+            TokenType::Api => [
+                "Read-only — migrating data FROM BigCommerce",
+                "Modify — migrating data TO BigCommerce",
+            ],
+            TokenType::Stencil => ["Local development only", "Publish theme"],
+        };
+        Ok(if p.select("Access", &items, 0)? == 1 {
+            Access::Modify
+        } else {
+            Access::ReadOnly
+        })
+    }
+
+    pub fn scopes(p: &mut dyn Prompter) -> Result<ScopeSet, Error> {
+        let labels: Vec<String> = SCOPES
+            .iter()
+            .map(|s| {
+                if s.required {
+                    format!("{} (required)", s.ui_name)
+                } else {
+                    s.ui_name.to_owned()
+                }
+            })
+            .collect();
+        let items: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let checked: Vec<bool> = SCOPES.iter().map(|s| s.migration).collect();
+        let picks = p.multi_select("Scopes (space toggles, enter accepts)", &items, &checked)?;
+        let keys: Vec<&str> = picks
+            .iter()
+            .filter_map(|&i| SCOPES.get(i))
+            .map(|s| s.key)
+            .collect();
+        let list = if keys.is_empty() {
+            "information".to_owned()
+        } else {
+            keys.join(",")
+        };
+        ScopeSet::parse(&list, TokenType::Api).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+    }
+
+    pub fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
+        let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
+            StoreHash::parse(s).map(|_| ())
+        })?;
+        StoreHash::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
+    }
+
+    pub fn access_token(p: &mut dyn Prompter) -> Result<SecretString, Error> {
+        loop {
+            let token = p.password("Access token (hidden)", false)?;
+            let token = SecretString::from(token.expose_secret().trim().to_owned());
+            if check_token(&token).is_ok() {
+                return Ok(token);
+            }
+        }
+    }
+
+    pub fn client_id(p: &mut dyn Prompter) -> Result<Option<String>, Error> {
+        let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|_| {
+            Ok(())
+        })?;
+        Ok(Some(id.trim().to_owned()).filter(|s| !s.is_empty()))
+    }
+
+    pub fn client_secret(p: &mut dyn Prompter) -> Result<Option<SecretString>, Error> {
+        let secret = p.password("Client secret (optional, hidden; enter to skip)", true)?;
+        let secret = SecretString::from(secret.expose_secret().trim().to_owned());
+        Ok(Some(secret).filter(|s| !s.expose_secret().is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prompter::{Answer, ScriptedPrompter};
+    use super::*;
+
+    fn resolve_with(
+        args: &InitArgs,
+        env: &Env,
+        stdin: &[u8],
+        p: Option<&mut ScriptedPrompter>,
+    ) -> Result<InitPlan, Error> {
+        let mut stdin = stdin;
+        let prompter = p.map(|p| p as &mut dyn Prompter);
+        resolve(Inputs {
+            args,
+            env,
+            stdin: &mut stdin,
+            prompter,
+        })
+    }
+
+    #[test]
+    fn no_input_lists_every_gap_at_once() {
+        let args = InitArgs {
+            name: Some("ab".into()),
+            ..InitArgs::default()
+        };
+        let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
+            panic!()
+        };
+        // An invalid value fails before gaps are counted, so fix it and look again.
+        assert_eq!(errors.errors.len(), 1);
+        assert!(errors.errors[0].problem.contains("at least 4"));
+        let args = InitArgs {
+            name: Some("abcd".into()),
+            ..InitArgs::default()
+        };
+        let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
+            panic!()
+        };
+        let sources: Vec<_> = errors.errors.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(sources, [SRC_TYPE, SRC_ACCESS, SRC_STORE, SRC_TOKEN]);
+        assert!(errors.non_interactive);
+    }
+
+    #[test]
+    fn flags_env_and_stdin_make_a_plan() {
+        let args = InitArgs {
+            token_type: Some(TokenType::Api),
+            name: Some("  Migration ".into()),
+            access: Some(Access::Modify),
+            store_hash: Some("store-ABC123".into()),
+            access_token_stdin: true,
+            ..InitArgs::default()
+        };
+        let env = Env::from_pairs([("BCSETUP_CLIENT_SECRET", "SENTINEL-SECRET")]);
+        let plan = resolve_with(&args, &env, b"SENTINEL-TOKEN\nignored\n", None).unwrap();
+        assert_eq!(plan.store_hash.as_str(), "abc123");
+        assert_eq!(plan.account_name.as_str(), "Migration");
+        assert_eq!(plan.access_token.expose_secret(), "SENTINEL-TOKEN");
+        assert_eq!(plan.scopes, ScopeSet::migration());
+        let debug = format!("{plan:?}");
+        assert!(!debug.contains("SENTINEL"), "{debug}");
+    }
+
+    #[test]
+    fn empty_stdin_and_bad_tokens_are_invalid() {
+        let args = InitArgs {
+            access_token_stdin: true,
+            ..InitArgs::default()
+        };
+        let Err(Error::Input(e)) = resolve_with(&args, &Env::default(), b"\n", None) else {
+            panic!()
+        };
+        assert!(e.to_string().contains("empty first line"), "{e}");
+        let env = Env::from_pairs([("BCSETUP_ACCESS_TOKEN", "has space")]);
+        let Err(Error::Input(e)) = resolve_with(&InitArgs::default(), &env, b"", None) else {
+            panic!()
+        };
+        assert!(e.to_string().contains("spaces"), "{e}");
+        assert!(!e.to_string().contains("has space"));
+    }
+
+    #[test]
+    fn prompts_follow_the_control_panel_order() {
+        let mut p = ScriptedPrompter::new([
+            Answer::Pick(0),
+            Answer::Text("abc".into()), // rejected: too short, asked again
+            Answer::Text("Migration".into()),
+            Answer::Pick(1),
+            Answer::Picks(vec![5]),
+            Answer::Text("https://api.bigcommerce.com/stores/abc123/v3/".into()),
+            Answer::Text("tok123".into()),
+            Answer::Text(String::new()),
+            Answer::Text(String::new()),
+        ]);
+        let plan = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap();
+        assert_eq!(plan.access, Access::Modify);
+        assert!(plan.scopes.contains("products") && plan.scopes.contains("content"));
+        assert!(!plan.scopes.contains("orders"));
+        assert_eq!(plan.client_id, None);
+        assert!(plan.client_secret.is_none());
+        assert_eq!(p.asked.len(), 9);
+        assert!(p.answers.is_empty());
+    }
+
+    #[test]
+    fn interrupt_at_a_prompt_is_interrupted() {
+        let mut p = ScriptedPrompter::new([Answer::Pick(0), Answer::Interrupt]);
+        let err = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap_err();
+        assert_eq!(err.exit_code(), 130);
+    }
+}

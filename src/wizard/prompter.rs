@@ -1,0 +1,188 @@
+//! The terminal seam. Steps talk to a `Prompter`; `DialoguerPrompter` draws on stderr with dialoguer,
+//! `ScriptedPrompter` answers from a list in unit tests. Ctrl-C and Esc become `Error::Interrupted`.
+
+use std::collections::VecDeque;
+
+use dialoguer::theme::ColorfulTheme;
+use secrecy::SecretString;
+
+use crate::error::Error;
+
+/// Validation callback for text input: `Err(message)` re-asks with the message.
+pub type Validate<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+
+/// Asks the user things.
+pub trait Prompter {
+    /// Pick one of `items`; `default` is pre-selected.
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Error>;
+    /// Pick any of `items`; `checked` says which start ticked.
+    fn multi_select(&mut self, prompt: &str, items: &[&str], checked: &[bool]) -> Result<Vec<usize>, Error>;
+    /// Free text, validated where it is typed; empty allowed only when `allow_empty`.
+    fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error>;
+    /// Hidden text; the answer is wrapped before it leaves the prompt.
+    fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error>;
+    /// Yes or no.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error>;
+}
+
+/// Prompts on the terminal (stderr) via dialoguer.
+#[derive(Default)]
+pub struct DialoguerPrompter {
+    theme: ColorfulTheme,
+}
+
+fn convert(err: dialoguer::Error) -> Error {
+    match err {
+        dialoguer::Error::IO(e) if e.kind() == std::io::ErrorKind::Interrupted => Error::Interrupted,
+        dialoguer::Error::IO(e) => Error::Internal(anyhow::Error::new(e).context("terminal prompt failed")),
+    }
+}
+
+impl Prompter for DialoguerPrompter {
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Error> {
+        dialoguer::Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact_opt()
+            .map_err(convert)?
+            .ok_or(Error::Interrupted)
+    }
+
+    fn multi_select(&mut self, prompt: &str, items: &[&str], checked: &[bool]) -> Result<Vec<usize>, Error> {
+        dialoguer::MultiSelect::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .defaults(checked)
+            .interact_opt()
+            .map_err(convert)?
+            .ok_or(Error::Interrupted)
+    }
+
+    fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error> {
+        dialoguer::Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(allow_empty)
+            .validate_with(|s: &String| {
+                if allow_empty && s.trim().is_empty() {
+                    Ok(())
+                } else {
+                    validate(s)
+                }
+            })
+            .interact_text()
+            .map_err(convert)
+    }
+
+    fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error> {
+        dialoguer::Password::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty_password(allow_empty)
+            .interact()
+            .map(SecretString::from)
+            .map_err(convert)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {
+        dialoguer::Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(default)
+            .interact_opt()
+            .map_err(convert)?
+            .ok_or(Error::Interrupted)
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug)]
+pub enum Answer {
+    /// For `select`.
+    Pick(usize),
+    /// For `multi_select`.
+    Picks(Vec<usize>),
+    /// For `input` and `password`.
+    Text(String),
+    /// For `confirm`.
+    Yes(bool),
+    /// Simulates Ctrl-C.
+    Interrupt,
+}
+
+/// Answers prompts from a script, failing loudly on a mismatch; records every prompt shown.
+#[derive(Debug, Default)]
+pub struct ScriptedPrompter {
+    /// Remaining answers.
+    pub answers: VecDeque<Answer>,
+    /// Prompts shown, in order.
+    pub asked: Vec<String>,
+}
+
+impl ScriptedPrompter {
+    /// A prompter with these answers.
+    pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
+        Self {
+            answers: answers.into_iter().collect(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<Answer, Error> {
+        self.asked.push(prompt.to_owned());
+        match self.answers.pop_front() {
+            Some(Answer::Interrupt) => Err(Error::Interrupted),
+            Some(a) => Ok(a),
+            None => Err(Error::Internal(anyhow::anyhow!(
+                "script ran out of answers at `{prompt}`"
+            ))),
+        }
+    }
+}
+
+fn mismatch(prompt: &str, got: &Answer) -> Error {
+    Error::Internal(anyhow::anyhow!(
+        "unexpected scripted answer {got:?} for `{prompt}`"
+    ))
+}
+
+impl Prompter for ScriptedPrompter {
+    fn select(&mut self, prompt: &str, _: &[&str], _: usize) -> Result<usize, Error> {
+        match self.next(prompt)? {
+            Answer::Pick(i) => Ok(i),
+            other => Err(mismatch(prompt, &other)),
+        }
+    }
+
+    fn multi_select(&mut self, prompt: &str, _: &[&str], _: &[bool]) -> Result<Vec<usize>, Error> {
+        match self.next(prompt)? {
+            Answer::Picks(v) => Ok(v),
+            other => Err(mismatch(prompt, &other)),
+        }
+    }
+
+    fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error> {
+        // Like dialoguer, re-ask until an answer validates.
+        loop {
+            match self.next(prompt)? {
+                Answer::Text(t) if (allow_empty && t.trim().is_empty()) || validate(&t).is_ok() => {
+                    return Ok(t);
+                }
+                Answer::Text(_) => {}
+                other => return Err(mismatch(prompt, &other)),
+            }
+        }
+    }
+
+    fn password(&mut self, prompt: &str, _: bool) -> Result<SecretString, Error> {
+        match self.next(prompt)? {
+            Answer::Text(t) => Ok(SecretString::from(t)),
+            other => Err(mismatch(prompt, &other)),
+        }
+    }
+
+    fn confirm(&mut self, prompt: &str, _: bool) -> Result<bool, Error> {
+        match self.next(prompt)? {
+            Answer::Yes(b) => Ok(b),
+            other => Err(mismatch(prompt, &other)),
+        }
+    }
+}
