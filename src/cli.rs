@@ -58,6 +58,21 @@ pub enum Command {
     Verify(VerifyArgs),
     /// List profiles (no network, no keyring)
     Status(StatusArgs),
+    /// Print the access token to stdout, for pipes
+    Token(TokenArgs),
+    /// Print `export BIGCOMMERCE_…=…` lines for a shell
+    Env(EnvArgs),
+    /// Run a command with the BIGCOMMERCE_* variables set; exits with its code
+    Exec(ExecArgs),
+    /// Delete a profile's secrets and metadata (does not revoke the token)
+    Remove(RemoveArgs),
+    /// Print the control-panel checklist: each scope and the level to set
+    Scopes(ScopesArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(hide = true)]
+    Man,
 }
 
 /// `bcsetup init`: every prompt has a flag or an environment variable.
@@ -127,6 +142,86 @@ pub struct StatusArgs {
     /// Warn about profiles whose credentials are older than this many days
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub max_age: u32,
+}
+
+/// `bcsetup token`.
+#[derive(Debug, Args, Default)]
+pub struct TokenArgs {
+    /// Print even when stdout is a terminal (the token will be visible on screen)
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+/// Shell syntax for `bcsetup env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum EnvFormat {
+    /// POSIX sh, bash, zsh: `export NAME='value'`
+    #[default]
+    Sh,
+    /// fish: `set -gx NAME 'value'`
+    Fish,
+    /// `PowerShell`: `$Env:NAME = 'value'`
+    Powershell,
+    /// .env files: `NAME="value"`
+    Dotenv,
+}
+
+/// `bcsetup env`.
+#[derive(Debug, Args, Default)]
+pub struct EnvArgs {
+    /// Output syntax
+    #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
+    pub format: EnvFormat,
+    /// Also export `BIGCOMMERCE_CLIENT_SECRET`
+    #[arg(long)]
+    pub include_client_secret: bool,
+}
+
+/// `bcsetup exec`.
+#[derive(Debug, Args, Default)]
+pub struct ExecArgs {
+    /// Also pass `BIGCOMMERCE_CLIENT_SECRET`
+    #[arg(long)]
+    pub include_client_secret: bool,
+    /// Write a 0600 secrets.stencil.json in DIR while CMD runs, and remove it afterwards
+    #[arg(long, value_name = "DIR")]
+    pub stencil: Option<PathBuf>,
+    /// The command and its arguments
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `bcsetup remove`.
+#[derive(Debug, Args, Default)]
+pub struct RemoveArgs {
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `bcsetup scopes`.
+#[derive(Debug, Args)]
+pub struct ScopesArgs {
+    /// V2/V3 API token, or Stencil-CLI token
+    #[arg(long, default_value = "api", value_name = "TYPE")]
+    pub token_type: TokenType,
+    /// read-only or modify
+    #[arg(long, default_value = "read-only", value_name = "LEVEL")]
+    pub access: Access,
+    /// Comma list of scope keys [default: the migration scopes]
+    #[arg(long, value_name = "LIST")]
+    pub scopes: Option<String>,
+    /// The account name to show in the checklist
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// `bcsetup completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

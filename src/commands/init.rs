@@ -68,7 +68,9 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
             scopes: &plan.scopes,
             check_modify,
         };
-        Some(prove(ctx, &claim, &|_| args.yes)?)
+        let report = prove(ctx, &claim, &|_| true)?;
+        accept_unproven(args, ctx, &report, &mut terminal)?;
+        Some(report)
     };
 
     commit(
@@ -115,6 +117,39 @@ fn confirm_rotation(
     } else {
         Err(Error::Interrupted)
     }
+}
+
+/// Levels no probe could decide (`unknown`) are stored only when the user accepts them: `--yes`,
+/// or a confirmation on the terminal. Otherwise exit 4 with the report.
+fn accept_unproven(
+    args: &InitArgs,
+    ctx: &Context,
+    report: &Report,
+    terminal: &mut DialoguerPrompter,
+) -> Result<(), Error> {
+    let unknown: Vec<&str> = report.short().filter(|s| s.observed == Observed::Unknown).map(|s| s.name).collect();
+    if unknown.is_empty() || args.yes {
+        return Ok(());
+    }
+    let list = unknown.join(", ");
+    if ctx.interactive {
+        let question = format!(
+            "No safe request can prove {list} at the wanted level without changing data. Store the credentials anyway?"
+        );
+        if crate::wizard::prompter::Prompter::confirm(terminal, &question, true)? {
+            return Ok(());
+        }
+        return Err(Error::Interrupted);
+    }
+    Err(Error::Verification {
+        code: 4,
+        kind: "scopes_unproven",
+        message: format!("could not prove {list} at the wanted level"),
+        hint: Some(
+            "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them unproven".into(),
+        ),
+        report: Some(Box::new(report.clone())),
+    })
 }
 
 /// The two keys of the profile.

@@ -1,8 +1,14 @@
 //! One file per subcommand: glue between parsing, the BigCommerce layer, storage and output.
 
+mod completions;
+mod env;
+mod exec;
 mod init;
 mod prove;
+mod remove;
+mod scopes;
 mod status;
+mod token;
 mod verify;
 
 use crate::cli::Command;
@@ -15,5 +21,12 @@ pub fn run(command: Command, ctx: &Context) -> Result<(), Error> {
         Command::Init(args) => init::run(&args, ctx),
         Command::Verify(args) => verify::run(&args, ctx),
         Command::Status(args) => status::run(&args, ctx),
+        Command::Token(args) => token::run(&args, ctx),
+        Command::Env(args) => env::run(&args, ctx),
+        Command::Exec(args) => exec::run(&args, ctx),
+        Command::Remove(args) => remove::run(&args, ctx),
+        Command::Scopes(args) => scopes::run(&args, ctx),
+        Command::Completions(args) => completions::run(&args, ctx),
+        Command::Man => completions::man(ctx),
     }
 }

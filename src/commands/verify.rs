@@ -32,9 +32,11 @@ pub fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
         scopes: &scopes,
         check_modify: !args.no_check_modify,
     };
-    // A level init accepted unproven (or that cannot be checked now) stays acceptable.
-    let accept =
-        |key: &str| args.no_check_modify || profile.scopes_observed.get(key) == Some(&Observed::Unknown);
+    // A level no probe could decide stays acceptable where it was accepted before (init with --yes),
+    // was never observed (stored with --no-verify), or cannot be checked now (--no-check-modify).
+    let accept = |key: &str| {
+        args.no_check_modify || matches!(profile.scopes_observed.get(key), None | Some(Observed::Unknown))
+    };
     let report = match prove(ctx, &claim, &accept) {
         Ok(report) => report,
         Err(err) => return Err(explain_regression(err, &profile)),
