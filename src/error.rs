@@ -55,6 +55,17 @@ pub enum Error {
     /// A child process run by `exec` ended; its code is passed through.
     #[error("the command exited with status {0}")]
     Child(u8),
+    /// `exec` could not start the command: 127 when it was not found, 126 when it could not be run,
+    /// as shells do.
+    #[error("could not run `{program}`: {reason}")]
+    CommandNotRun {
+        /// The command as given.
+        program: String,
+        /// 126 or 127.
+        code: u8,
+        /// Why it could not start.
+        reason: String,
+    },
     /// Anything unexpected. Exit 1.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -65,7 +76,9 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Config { .. } => 2,
-            Error::Verification { code, .. } | Error::Child(code) => *code,
+            Error::Verification { code, .. } | Error::Child(code) | Error::CommandNotRun { code, .. } => {
+                *code
+            }
             Error::Unreachable(_) => 5,
             Error::Storage(_) => 6,
             Error::ProfileNotFound(_) => 7,
@@ -85,6 +98,8 @@ impl Error {
             Error::ProfileNotFound(_) => "profile_not_found",
             Error::Interrupted => "interrupted",
             Error::Child(_) => "child_exit",
+            Error::CommandNotRun { code: 127, .. } => "command_not_found",
+            Error::CommandNotRun { .. } => "command_not_executable",
             Error::Internal(_) => "internal",
         }
     }
@@ -110,6 +125,11 @@ impl Error {
             Error::ProfileNotFound(_) => {
                 Some("`bcsetup status` lists profiles; `bcsetup init --profile NAME` creates one".into())
             }
+            Error::CommandNotRun { code: 127, .. } => Some(
+                "check the name and PATH; the command runs without a shell, so use `sh -c '…'` for shell syntax"
+                    .into(),
+            ),
+            Error::CommandNotRun { .. } => Some("check that the file is a program and is executable".into()),
             Error::Input(_) | Error::Interrupted | Error::Child(_) | Error::Internal(_) => None,
         }
     }

@@ -7,10 +7,13 @@
 
 pub mod atomic;
 pub mod bigcommerce;
+pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod credentials;
 pub mod error;
+pub mod interrupt;
 pub mod output;
 pub mod profile;
 pub mod render;

@@ -87,6 +87,11 @@ impl Printer {
             doc["error"] = error;
             self.json(&doc);
         }
+        self.problem(err);
+    }
+
+    /// An error for people only (stderr), e.g. one the wizard recovers from.
+    pub fn problem(&self, err: &Error) {
         stderr_line(&format!("{}: {err}", style("error").red().bold().for_stderr()));
         if let Some(hint) = err.hint() {
             stderr_line(&format!("\n{}: {hint}", style("hint").cyan().bold().for_stderr()));

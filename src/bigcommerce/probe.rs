@@ -98,6 +98,14 @@ impl Plan {
         plan
     }
 
+    /// Only the token check (`GET /v3/hooks`): is this token still accepted for this store?
+    pub fn token_check(token_type: TokenType, access: Access) -> Self {
+        let mut plan =
+            Self { token_type, access, wanted: Vec::new(), probes: Vec::new(), check_modify: false };
+        plan.add(HOOKS, Purpose::Token);
+        plan
+    }
+
     fn add(&mut self, request: Request, purpose: Purpose) {
         match self.probes.iter_mut().find(|p| p.request == request) {
             Some(probe) => probe.purposes.push(purpose),

@@ -68,7 +68,8 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    fn answer(&self, request: Request) -> Option<Answer> {
+    /// The final answer to a request of the plan.
+    pub fn answer(&self, request: Request) -> Option<Answer> {
         self.answers
             .iter()
             .find(|(r, ..)| *r == request)

@@ -8,6 +8,7 @@ use crate::context::Context;
 use crate::error::Error;
 
 /// Print completions for a shell to stdout.
+#[allow(clippy::unnecessary_wraps)] // every command has the same signature, dispatched from one match
 pub fn run(args: &CompletionsArgs, ctx: &Context) -> Result<(), Error> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "bcsetup", &mut out);

@@ -1,10 +1,216 @@
-//! `bcsetup env` (not yet implemented).
+//! `bcsetup env`: the `BIGCOMMERCE_*` variables of a profile as lines a shell evaluates
+//! (`eval "$(bcsetup env)"`, `bcsetup env --format fish | source`,
+//! `bcsetup env --format powershell | Invoke-Expression`) or a .env file reads. Every value is quoted
+//! so that the shell sees exactly the stored bytes, whatever printable ASCII a token holds.
+//!
+//! dotenv has no standard. Single quotes are literal in python-dotenv, Node's dotenv, dotenvy, Ruby's
+//! dotenv and Docker Compose, so a value without `'` or `\` is written `NAME='value'`. Anything else is
+//! double-quoted with `\\`, `\"`, `\$` and `\n` escapes, which dotenvy, Ruby's dotenv and
+//! Compose decode; python-dotenv keeps `\$` as written and Node's dotenv decodes only `\n`, so such
+//! a value is exact only for the first three (checked by hand against each parser).
 
-use crate::cli::EnvArgs;
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::cli::{EnvArgs, EnvFormat};
 use crate::context::Context;
+use crate::credentials::{self, Value};
 use crate::error::Error;
 
-/// Not yet implemented.
-pub fn run(_args: &EnvArgs, _ctx: &Context) -> Result<(), Error> {
-    Err(Error::Internal(anyhow::anyhow!("`bcsetup env` is not implemented yet")))
+/// Print the variables of `ctx.profile` for a shell or a .env file.
+pub fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
+    let creds = credentials::load(ctx, args.include_client_secret)?;
+    let vars = creds.variables();
+    if std::io::stdout().is_terminal() {
+        ctx.printer.warn(
+            "the output holds the access token and is going to the terminal; use \
+             `eval \"$(bcsetup env)\"` or `bcsetup exec -- CMD` to keep it off the screen",
+        );
+    }
+    if ctx.printer.json {
+        let map: serde_json::Map<String, serde_json::Value> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), expose(value).to_owned().into()))
+            .collect();
+        ctx.printer.json(&serde_json::json!({
+            "ok": true,
+            "profile": ctx.profile,
+            "variables": map,
+        }));
+        return Ok(());
+    }
+    if args.format == EnvFormat::Dotenv {
+        ctx.printer
+            .info("a .env file keeps the access token in plain text on disk; `bcsetup exec -- CMD` does not");
+    }
+    let text = render(args.format, &vars);
+    ctx.printer.data(text.expose_secret());
+    Ok(())
+}
+
+/// The text of a variable's value. The access token and client secret are exposed here and only to
+/// be written to stdout.
+fn expose<'a>(value: &'a Value<'_>) -> &'a str {
+    match value {
+        Value::Plain(text) => text,
+        Value::Secret(secret) => secret.expose_secret(),
+    }
+}
+
+/// Every variable as one line in `format`; the text is a secret, zeroed when dropped.
+fn render(format: EnvFormat, vars: &[(&str, Value<'_>)]) -> SecretString {
+    let mut out = String::new();
+    for (name, value) in vars {
+        let value = expose(value);
+        let _ = match format {
+            EnvFormat::Sh => writeln!(out, "export {name}={}", quote_sh(value)),
+            EnvFormat::Fish => writeln!(out, "set -gx {name} {}", quote_fish(value)),
+            EnvFormat::Powershell => writeln!(out, "$Env:{name} = {}", quote_powershell(value)),
+            EnvFormat::Dotenv => writeln!(out, "{name}={}", quote_dotenv(value)),
+        };
+    }
+    SecretString::from(out)
+}
+
+/// POSIX sh: inside single quotes nothing is special; a `'` closes, is escaped, and reopens.
+fn quote_sh(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// fish: inside single quotes only `\\` and `\'` are escapes.
+fn quote_fish(value: &str) -> String {
+    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+/// `PowerShell`: inside single quotes a quote is doubled. `PowerShell` also takes the typographic single
+/// quotes (U+2018–U+201B) as quotes, so they are doubled too (a client ID can hold any text).
+fn quote_powershell(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// dotenv: single quotes when the value allows it, else double quotes with escapes (see the module doc).
+fn quote_dotenv(value: &str) -> String {
+    if !value.contains(['\'', '\\', '\n', '\r']) {
+        return format!("'{value}'");
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '"' => out.push_str("\\\""),
+            '$' => out.push_str(r"\$"),
+            '\n' => out.push_str(r"\n"),
+            '\r' => out.push_str(r"\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Printable ASCII without space, as a token may hold.
+    const NASTY: &str = r#"a'b"c$d`e\f!g#h;i|j&k*l?m(n)o{p}q[r]s<t>u~v%w^x"#;
+
+    #[test]
+    fn sh_quoting() {
+        assert_eq!(quote_sh("abc"), "'abc'");
+        assert_eq!(quote_sh("a'b"), r"'a'\''b'");
+        assert_eq!(quote_sh(r#"$x`y`"\"#), r#"'$x`y`"\'"#);
+    }
+
+    #[test]
+    fn fish_quoting() {
+        assert_eq!(quote_fish("abc"), "'abc'");
+        assert_eq!(quote_fish(r"a'b\c"), r"'a\'b\\c'");
+        assert_eq!(quote_fish(r#"$x"y"#), r#"'$x"y'"#);
+    }
+
+    #[test]
+    fn powershell_quoting() {
+        assert_eq!(quote_powershell("abc"), "'abc'");
+        assert_eq!(quote_powershell(r#"a'b"c$d`e"#), r#"'a''b"c$d`e'"#);
+        assert_eq!(quote_powershell("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+    }
+
+    #[test]
+    fn dotenv_quoting() {
+        assert_eq!(quote_dotenv("abc"), "'abc'");
+        assert_eq!(quote_dotenv(r#"a"b$c`d"#), r#"'a"b$c`d'"#);
+        assert_eq!(quote_dotenv("a'b"), r#""a'b""#);
+        assert_eq!(quote_dotenv(r#"a\b"c$d'"#), r#""a\\b\"c\$d'""#);
+        assert_eq!(quote_dotenv("a\nb'"), r#""a\nb'""#);
+    }
+
+    #[test]
+    fn render_writes_one_line_per_variable() {
+        let token = SecretString::from(NASTY.to_owned());
+        let vars = [
+            ("BIGCOMMERCE_STORE_HASH", Value::Plain("abc123".into())),
+            ("BIGCOMMERCE_ACCESS_TOKEN", Value::Secret(&token)),
+        ];
+        let sh = render(EnvFormat::Sh, &vars);
+        let mut lines = sh.expose_secret().lines();
+        assert_eq!(lines.next(), Some("export BIGCOMMERCE_STORE_HASH='abc123'"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("export BIGCOMMERCE_ACCESS_TOKEN='a'\\''b")
+        );
+        assert_eq!(lines.next(), None);
+        let fish = render(EnvFormat::Fish, &vars);
+        assert!(
+            fish.expose_secret()
+                .starts_with("set -gx BIGCOMMERCE_STORE_HASH 'abc123'\n")
+        );
+        let ps = render(EnvFormat::Powershell, &vars);
+        assert!(
+            ps.expose_secret()
+                .starts_with("$Env:BIGCOMMERCE_STORE_HASH = 'abc123'\n")
+        );
+        let dotenv = render(EnvFormat::Dotenv, &vars);
+        assert!(
+            dotenv
+                .expose_secret()
+                .starts_with("BIGCOMMERCE_STORE_HASH='abc123'\n")
+        );
+    }
+
+    /// Decode the sh quoting the way sh does, to prove the round trip without a shell.
+    fn unquote_sh(quoted: &str) -> String {
+        let mut out = String::new();
+        let mut in_quotes = false;
+        let mut chars = quoted.chars();
+        while let Some(c) = chars.next() {
+            match (c, in_quotes) {
+                ('\'', _) => in_quotes = !in_quotes,
+                ('\\', false) => out.extend(chars.next()),
+                (c, _) => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sh_round_trips_every_printable_character() {
+        let all: String = (0x21u8..0x7f).map(char::from).collect();
+        assert_eq!(unquote_sh(&quote_sh(&all)), all);
+        assert_eq!(unquote_sh(&quote_sh(NASTY)), NASTY);
+    }
 }

@@ -1,10 +1,381 @@
-//! `bcsetup exec` (not yet implemented).
+//! `bcsetup exec -- CMD ARGS…`: run CMD with the profile's `BIGCOMMERCE_*` variables added to the
+//! environment bcsetup was started with, and `BCSETUP_PROFILE_ACTIVE=<profile>` so a nested
+//! `bcsetup exec` can refuse (two profiles' variables must never mix). bcsetup exits with CMD's
+//! code, 128+N when CMD was killed by signal N, 127 when CMD was not found and 126 when it could not
+//! be run, as shells do. CMD runs directly, without a shell.
+//!
+//! Signals (Unix): SIGINT, SIGTERM and SIGHUP no longer end bcsetup while CMD runs. One that another
+//! process sent (`kill`, a supervisor, CI) is passed on to CMD; one the terminal generated (Ctrl-C)
+//! already reached CMD, which shares the terminal's process group, so it is not sent twice (a second
+//! SIGINT makes many programs skip their cleanup). Either way bcsetup waits for CMD, then cleans up.
+//! Only SIGKILL can end bcsetup before CMD, and then `--stencil`'s file stays behind.
+//!
+//! `--stencil DIR` writes `DIR/secrets.stencil.json` (`{"accessToken": …}`, 0600, created
+//! exclusively: an existing file is the user's and is never replaced) before CMD starts and removes
+//! it when CMD ends, however it ends, so stencil-cli never needs a token file at rest.
+
+use std::ffi::OsString;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::error::Error;
+use crate::credentials::{self, VARIABLES, Value};
+use crate::error::{Error, InputErrors};
 
-/// Not yet implemented.
-pub fn run(_args: &ExecArgs, _ctx: &Context) -> Result<(), Error> {
-    Err(Error::Internal(anyhow::anyhow!("`bcsetup exec` is not implemented yet")))
+/// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
+pub const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
+/// The file stencil-cli reads the access token from, in the theme directory.
+const STENCIL_FILE: &str = "secrets.stencil.json";
+
+/// Run the command with the profile's variables and pass its exit code on.
+pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
+    if let Some(active) = ctx.env.get(ACTIVE) {
+        return Err(InputErrors::one(
+            ACTIVE,
+            format!(
+                "already inside `bcsetup exec` for profile `{active}`; nesting would mix two profiles' \
+                 variables. Run the command directly, or leave the outer `bcsetup exec` first"
+            ),
+        ));
+    }
+    let creds = credentials::load(ctx, args.include_client_secret)?;
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(InputErrors::one("CMD", "missing: give the command after `--`"));
+    };
+    let mut command = Command::new(program);
+    command.args(rest);
+    // Variables inherited from an outer shell (another store's `eval "$(bcsetup env)"`) must not mix
+    // with this profile's: every managed name is cleared, then the known ones are set.
+    for name in VARIABLES {
+        command.env_remove(name);
+    }
+    for (name, value) in creds.variables() {
+        // One of the two places exec exposes a secret: CMD's environment.
+        let value = match &value {
+            Value::Plain(text) => text.as_str(),
+            Value::Secret(secret) => secret.expose_secret(),
+        };
+        command.env(name, value);
+    }
+    command.env(ACTIVE, ctx.profile.as_str());
+    ctx.printer.detail(format_args!(
+        "running `{}` with profile `{}` (store {})",
+        program.to_string_lossy(),
+        ctx.profile,
+        creds.profile.store_hash
+    ));
+    let status = platform::supervise(ctx, command, args.stencil.as_deref(), &creds.access_token)?;
+    match exit_code(status) {
+        0 => Ok(()),
+        code => Err(Error::Child(code)),
+    }
+}
+
+/// The code bcsetup exits with for CMD's status: its own code, or 128+N for signal N.
+fn exit_code(status: ExitStatus) -> u8 {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return u8::try_from(128 + signal).unwrap_or(255);
+    }
+    // Windows codes are 32-bit; one that does not fit a byte still has to read as failure.
+    status.code().map_or(1, |code| u8::try_from(code).unwrap_or(1))
+}
+
+/// CMD could not be started: 127 when it does not exist, 126 otherwise, like a shell.
+fn not_run(program: &OsString, err: &std::io::Error) -> Error {
+    let code = if err.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    Error::CommandNotRun {
+        program: program.to_string_lossy().into_owned(),
+        code,
+        reason: err.to_string(),
+    }
+}
+
+/// Start CMD, mapping a failure to start to 126/127.
+fn spawn(mut command: Command) -> Result<std::process::Child, Error> {
+    command
+        .spawn()
+        .map_err(|e| not_run(&command.get_program().to_owned(), &e))
+}
+
+/// `DIR/secrets.stencil.json` while CMD runs; removed on `remove` or, failing that, on drop.
+struct StencilFile {
+    path: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct StencilSecrets<'a> {
+    #[serde(rename = "accessToken")]
+    access_token: &'a str,
+}
+
+impl StencilFile {
+    /// Create the file exclusively with mode 0600 and write the token into it.
+    fn create(dir: &Path, token: &SecretString) -> Result<Self, Error> {
+        let path = dir.join(STENCIL_FILE);
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|e| {
+            let problem = match e.kind() {
+                std::io::ErrorKind::AlreadyExists => format!(
+                    "{} already exists and bcsetup does not replace it (it may hold another token); \
+                     move it away, or run without --stencil",
+                    path.display()
+                ),
+                std::io::ErrorKind::NotFound => format!("{} is not an existing directory", dir.display()),
+                _ => format!("cannot create {}: {e}", path.display()),
+            };
+            InputErrors::one("--stencil", problem)
+        })?;
+        // From here on the file exists, so the guard must own it before anything else can fail.
+        let guard = Self { path: Some(path) };
+        // The other place exec exposes a secret: the file stencil-cli reads.
+        let body = serde_json::to_string_pretty(&StencilSecrets {
+            access_token: token.expose_secret(),
+        })
+        .map(SecretString::from)
+        .map_err(|e| Error::Internal(e.into()))?;
+        file.write_all(body.expose_secret().as_bytes())
+            .and_then(|()| file.write_all(b"\n"))
+            .and_then(|()| file.sync_all())
+            .map_err(|e| {
+                Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
+            })?;
+        Ok(guard)
+    }
+
+    /// Remove the file now, warning (it holds the token) if that fails.
+    fn remove(mut self, ctx: &Context) {
+        if let Some(path) = self.path.take()
+            && let Err(e) = fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            ctx.printer.warn(format_args!(
+                "could not remove {} ({e}); delete it by hand: it holds the access token",
+                path.display()
+            ));
+        }
+    }
+}
+
+impl Drop for StencilFile {
+    fn drop(&mut self) {
+        // Reached only on an early return (a failed spawn, an error): remove quietly.
+        if let Some(path) = self.path.take() {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+#[cfg(unix)]
+mod platform {
+    use std::path::Path;
+    use std::process::{Command, ExitStatus};
+    use std::thread;
+
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use secrecy::SecretString;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::iterator::SignalsInfo;
+    use signal_hook::iterator::exfiltrator::WithOrigin;
+    use signal_hook::iterator::exfiltrator::origin::Origin;
+
+    use super::{StencilFile, spawn};
+    use crate::context::Context;
+    use crate::error::Error;
+
+    /// The signals that would end bcsetup and that CMD should see instead.
+    const FORWARDED: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
+
+    /// Run CMD to its end with the stencil file around it, passing sent signals on.
+    pub fn supervise(
+        ctx: &Context,
+        command: Command,
+        stencil: Option<&Path>,
+        token: &SecretString,
+    ) -> Result<ExitStatus, Error> {
+        // Handlers first: from the moment the stencil file exists, a signal must not end bcsetup.
+        // A signal bcsetup was started with ignored (`nohup`, `cmd &` in a script) stays ignored:
+        // a handler would be reset to the default in CMD, undoing what the caller asked for.
+        let ignored = ignored_signals();
+        let wanted = FORWARDED.into_iter().filter(|s| !is_in(ignored, *s));
+        let mut signals = SignalsInfo::<WithOrigin>::new(wanted).map_err(|e| {
+            Error::Internal(anyhow::Error::new(e).context("could not install the signal handlers"))
+        })?;
+        let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
+        // A signal before CMD exists cannot reach it: treat it as a cancel.
+        if signals.pending().next().is_some() {
+            return Err(Error::Interrupted);
+        }
+        let mut child = spawn(command)?;
+        let child_pid = child.id();
+        let handle = signals.handle();
+        let forwarder = thread::spawn(move || {
+            for origin in signals.forever() {
+                if should_forward(&origin, child_pid) {
+                    forward(origin.signal, child_pid);
+                }
+            }
+        });
+        let status = child.wait();
+        // Stop forwarding before the pid can be reused; the handlers stay, so a late signal is ignored
+        // until bcsetup has cleaned up and exits.
+        handle.close();
+        let _ = forwarder.join();
+        if let Some(file) = stencil {
+            file.remove(ctx);
+        }
+        status.map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not wait for the command")))
+    }
+
+    /// Pass on what a process sent; what the terminal generated (no sender) already reached CMD,
+    /// and what CMD sent to bcsetup should not bounce back to it.
+    fn should_forward(origin: &Origin, child_pid: u32) -> bool {
+        match &origin.process {
+            Some(sender) => u32::try_from(sender.pid).ok() != Some(child_pid),
+            None => false,
+        }
+    }
+
+    /// The signals this process ignores, as the kernel's bit mask (bit N-1 = signal N). Only Linux
+    /// tells without `unsafe` (`/proc/self/status`); elsewhere none count as ignored.
+    fn ignored_signals() -> u64 {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+            return parse_sig_ign(&status);
+        }
+        0
+    }
+
+    /// The `SigIgn:` mask of a `/proc/<pid>/status` text; 0 when absent or malformed.
+    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+    pub(super) fn parse_sig_ign(status: &str) -> u64 {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("SigIgn:"))
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            .unwrap_or(0)
+    }
+
+    pub(super) fn is_in(mask: u64, signal: i32) -> bool {
+        u32::try_from(signal - 1).is_ok_and(|bit| bit < 64 && mask & (1 << bit) != 0)
+    }
+
+    fn forward(signal: i32, child_pid: u32) {
+        let (Ok(signal), Ok(pid)) = (Signal::try_from(signal), i32::try_from(child_pid)) else {
+            return;
+        };
+        // ESRCH means CMD is already gone, which is what the signal asked for.
+        let _ = kill(Pid::from_raw(pid), signal);
+    }
+}
+
+#[cfg(not(unix))]
+mod platform {
+    use std::path::Path;
+    use std::process::{Command, ExitStatus};
+
+    use secrecy::SecretString;
+
+    use super::{StencilFile, spawn};
+    use crate::context::Context;
+    use crate::error::Error;
+
+    /// Run CMD to its end with the stencil file around it. Console Ctrl-C reaches CMD directly;
+    /// bcsetup installs no handler here, so a Ctrl-C can end it before CMD (stencil file left behind).
+    pub fn supervise(
+        ctx: &Context,
+        command: Command,
+        stencil: Option<&Path>,
+        token: &SecretString,
+    ) -> Result<ExitStatus, Error> {
+        let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
+        let status = spawn(command)?.wait();
+        if let Some(file) = stencil {
+            file.remove(ctx);
+        }
+        status.map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not wait for the command")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn exit_codes_pass_through_and_signals_become_128_plus_n() {
+        use std::os::unix::process::ExitStatusExt;
+        // Raw wait statuses: the code in the second byte, or the signal number in the low bits.
+        assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
+        assert_eq!(exit_code(ExitStatus::from_raw(42 << 8)), 42);
+        assert_eq!(exit_code(ExitStatus::from_raw(15)), 143);
+        assert_eq!(exit_code(ExitStatus::from_raw(2)), 130);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ignored_signals_are_read_from_the_status_mask() {
+        use platform::{is_in, parse_sig_ign};
+        let status = "Name:\tbcsetup\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000003\n";
+        let mask = parse_sig_ign(status);
+        // 3 = SIGHUP (1) and SIGINT (2) ignored, as under `nohup cmd &` in a script.
+        assert!(is_in(mask, 1) && is_in(mask, 2) && !is_in(mask, 15));
+        assert_eq!(parse_sig_ign("SigIgn:\tzz\n"), 0);
+        assert_eq!(parse_sig_ign(""), 0);
+        assert!(!is_in(u64::MAX, 0) && !is_in(u64::MAX, 65));
+    }
+
+    #[test]
+    fn a_command_that_cannot_start_is_126_or_127() {
+        let program = OsString::from("no-such-program");
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(not_run(&program, &missing).exit_code(), 127);
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = not_run(&program, &denied);
+        assert_eq!(err.exit_code(), 126);
+        assert!(err.to_string().contains("no-such-program"), "{err}");
+    }
+
+    #[test]
+    fn stencil_file_is_private_exclusive_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STENCIL_FILE);
+        let token = SecretString::from(r#"to"k\en"#.to_owned());
+        let file = StencilFile::create(dir.path(), &token).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(json, serde_json::json!({ "accessToken": r#"to"k\en"# }));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        // A second run must not clobber the first one's (or the user's) file.
+        let again = StencilFile::create(dir.path(), &token).err().unwrap();
+        assert_eq!(again.exit_code(), 2);
+        assert!(again.to_string().contains("already exists"), "{again}");
+        assert!(path.exists());
+        drop(file);
+        assert!(!path.exists());
+        let missing = StencilFile::create(&dir.path().join("nope"), &token)
+            .err()
+            .unwrap();
+        assert!(
+            missing.to_string().contains("not an existing directory"),
+            "{missing}"
+        );
+    }
 }

@@ -4,7 +4,7 @@ mod completions;
 mod env;
 mod exec;
 mod init;
-mod prove;
+pub mod prove;
 mod remove;
 mod scopes;
 mod status;

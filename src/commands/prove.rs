@@ -8,8 +8,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::SecretString;
 
+use crate::bigcommerce::classify::Answer;
 use crate::bigcommerce::client::Client;
-use crate::bigcommerce::probe::Plan;
+use crate::bigcommerce::probe::{HOOKS, Plan};
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::verify::{self, Limits, Report};
 use crate::bigcommerce::{Access, StoreHash, TokenType};
@@ -47,10 +48,7 @@ pub fn prove(
         claim.token,
         limits.timeouts,
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not start the async runtime")))?;
+    let runtime = runtime()?;
     let spinner = spinner(ctx, plan.request_count());
     let evidence = runtime.block_on(verify::execute(&client, &plan, limits));
     spinner.finish_and_clear();
@@ -82,6 +80,22 @@ pub fn prove(
         }
     }
     result
+}
+
+/// Ask BigCommerce whether a token is still accepted for a store (one request): 401 means revoked.
+pub fn token_answer(ctx: &Context, store: &StoreHash, token: &SecretString) -> Result<Answer, Error> {
+    let plan = Plan::token_check(TokenType::Api, Access::ReadOnly);
+    let limits = limits_from_env(ctx);
+    let client = Client::new(ctx.api_base.clone(), store.clone(), token, limits.timeouts)?;
+    let evidence = runtime()?.block_on(verify::execute(&client, &plan, limits))?;
+    Ok(evidence.answer(HOOKS).unwrap_or(Answer::Other(0)))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not start the async runtime")))
 }
 
 fn spinner(ctx: &Context, requests: usize) -> ProgressBar {

@@ -1,10 +1,130 @@
-//! `bcsetup remove` (not yet implemented).
+//! `bcsetup remove`: delete a profile's secrets (a missing entry is fine) and then its metadata, and
+//! tell the user how to revoke the account, because removing local credentials revokes nothing (the
+//! same note `cargo logout` prints). Secrets go first: if the keyring fails, the metadata stays, so
+//! a retry can find what is left instead of leaving an entry nothing points to.
 
+use crate::bigcommerce::StoreHash;
 use crate::cli::RemoveArgs;
 use crate::context::Context;
-use crate::error::Error;
+use crate::error::{Error, InputErrors};
+use crate::profile::Profile;
+use crate::store::{Key, StorageKind};
+use crate::wizard::prompter::{DialoguerPrompter, Prompter};
 
-/// Not yet implemented.
-pub fn run(_args: &RemoveArgs, _ctx: &Context) -> Result<(), Error> {
-    Err(Error::Internal(anyhow::anyhow!("`bcsetup remove` is not implemented yet")))
+/// Remove `ctx.profile`.
+pub fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
+    let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
+    confirm(args, ctx, &profile)?;
+    let store = ctx.store(profile.storage);
+    let access_token = store.delete(&Key::access_token(&ctx.profile))?;
+    let client_secret = store.delete(&Key::client_secret(&ctx.profile))?;
+    if profile.storage == StorageKind::Keyring {
+        // An interrupted switch from --insecure-storage may have left the old file behind; removing
+        // it needs no keyring and cannot fail on a missing file.
+        let file = ctx.store(StorageKind::File);
+        for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
+            if let Err(e) = file.delete(&key) {
+                ctx.printer
+                    .warn(format_args!("could not clean up the secrets file: {e}"));
+            }
+        }
+    }
+    ctx.profiles().update(|profiles| {
+        // Gone already means another run removed it meanwhile: the outcome the user asked for.
+        profiles.profiles.remove(&ctx.profile);
+        Ok(())
+    })?;
+    if ctx.printer.json {
+        ctx.printer.json(&serde_json::json!({
+            "ok": true,
+            "profile": ctx.profile,
+            "removed": {
+                "access_token": access_token,
+                "client_secret": client_secret,
+                "metadata": true,
+                "storage": profile.storage,
+            },
+            "revoke": {
+                "store_hash": profile.store_hash,
+                "account_name": profile.account_name,
+                "control_panel_url": profile.store_hash.control_panel_url(),
+            },
+        }));
+    } else {
+        ctx.printer.success(format_args!(
+            "Removed profile `{}` (store {}): its secrets from the {} and its metadata",
+            ctx.profile,
+            profile.store_hash,
+            place(profile.storage)
+        ));
+    }
+    ctx.printer
+        .info(revoke_note(&profile.store_hash, profile.account_name.as_str()));
+    Ok(())
+}
+
+/// Ask on a terminal; without one, only `--yes` confirms.
+fn confirm(args: &RemoveArgs, ctx: &Context, profile: &Profile) -> Result<(), Error> {
+    if args.yes {
+        return Ok(());
+    }
+    if !ctx.interactive {
+        return Err(InputErrors::one(
+            "--yes",
+            format!(
+                "removing profile `{}` needs confirmation and there is no terminal to ask on \
+                 (or --no-input); pass --yes",
+                ctx.profile
+            ),
+        ));
+    }
+    let question = format!(
+        "Remove profile `{}` (store {}, account `{}`) and its secrets from this computer?",
+        ctx.profile, profile.store_hash, profile.account_name
+    );
+    if DialoguerPrompter::default().confirm(&question, false)? {
+        return Ok(());
+    }
+    ctx.printer.info("Nothing was removed.");
+    // Declining is a cancel, as in `init`'s rotation prompt.
+    Err(Error::Interrupted)
+}
+
+fn place(storage: StorageKind) -> &'static str {
+    match storage {
+        StorageKind::Keyring => "OS keyring",
+        StorageKind::File => "secrets file",
+    }
+}
+
+/// What removing does not do, and how to do it.
+fn revoke_note(store: &StoreHash, account_name: &str) -> String {
+    format!(
+        "This does not revoke the token: it keeps working until its API account is\n\
+         deleted. To revoke it, open the store's control panel at\n  \
+         {}\n\
+         go to Settings › Store-level API accounts and delete `{account_name}`.\n\
+         Deleting the account also deletes the webhooks, metafields and scripts it\n\
+         created.",
+        store.control_panel_url()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_says_it_revokes_nothing_and_where_to_revoke() {
+        let note = revoke_note(&StoreHash::parse("abc123").unwrap(), "Migration bot");
+        assert!(note.starts_with("This does not revoke the token"), "{note}");
+        assert!(
+            note.contains("https://store-abc123.mybigcommerce.com/manage/"),
+            "{note}"
+        );
+        assert!(note.contains("Settings › Store-level API accounts"), "{note}");
+        assert!(note.contains("`Migration bot`"), "{note}");
+        assert!(note.contains("webhooks, metafields and scripts"), "{note}");
+        assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+    }
 }

@@ -1,10 +1,33 @@
-//! `bcsetup token` (not yet implemented).
+//! `bcsetup token`: the access token and a newline on stdout, for pipes and `$(…)`. Refuses when
+//! stdout is a terminal unless `--reveal`, so the token is not put on screen (and into scrollback or a
+//! screen share) by accident; `gh auth token` and `cargo` print it unasked, which is what this avoids.
+
+use std::io::IsTerminal;
+
+use secrecy::ExposeSecret;
 
 use crate::cli::TokenArgs;
 use crate::context::Context;
-use crate::error::Error;
+use crate::credentials;
+use crate::error::{Error, InputErrors};
 
-/// Not yet implemented.
-pub fn run(_args: &TokenArgs, _ctx: &Context) -> Result<(), Error> {
-    Err(Error::Internal(anyhow::anyhow!("`bcsetup token` is not implemented yet")))
+/// Print the access token of `ctx.profile`.
+pub fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
+    // The profile is looked up first: an unknown profile is exit 7 whatever stdout is.
+    let creds = credentials::load(ctx, false)?;
+    if !args.reveal && std::io::stdout().is_terminal() {
+        return Err(InputErrors::one(
+            "--reveal",
+            "stdout is a terminal, so the access token would be shown on screen; pipe it \
+             (`bcsetup token | …`, `VAR=$(bcsetup token)`) or pass --reveal to print it anyway",
+        ));
+    }
+    if args.reveal && std::io::stdout().is_terminal() {
+        ctx.printer
+            .warn("--reveal: the access token is shown on screen; clear the scrollback when done");
+    }
+    // The one place `token` exposes the secret: the bytes go straight to stdout.
+    ctx.printer
+        .data(&format!("{}\n", creds.access_token.expose_secret()));
+    Ok(())
 }

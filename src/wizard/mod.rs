@@ -3,19 +3,24 @@
 //! *flag or env → credentials file → prompt*. Given values are all validated before anything is
 //! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
 
+pub mod import;
 pub mod prompter;
+pub mod steps;
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::bigcommerce::client::check_token;
 use crate::bigcommerce::credentials_file::{self, CredentialsFile};
-use crate::bigcommerce::scopes::{SCOPES, ScopeSet};
+use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+use crate::checklist::Checklist;
 use crate::cli::InitArgs;
 use crate::context::Env;
 use crate::error::{Error, InputErrors};
+use crate::profile::Profile;
 use prompter::Prompter;
 
 const SRC_TYPE: &str = "--token-type / BCSETUP_TOKEN_TYPE";
@@ -47,6 +52,36 @@ pub struct InitPlan {
     pub access_token: SecretString,
     /// The client secret, if the user wants it kept.
     pub client_secret: Option<SecretString>,
+    /// The credentials file the secrets came from (not for stdin).
+    pub source_file: Option<PathBuf>,
+}
+
+/// Values to fall back on when neither a flag nor the file gives one: the profile being rotated.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    /// Token type.
+    pub token_type: Option<TokenType>,
+    /// Account name.
+    pub name: Option<AccountName>,
+    /// Access level.
+    pub access: Option<Access>,
+    /// Wanted scopes.
+    pub scopes: Option<ScopeSet>,
+    /// The store.
+    pub store: Option<StoreHash>,
+}
+
+impl Defaults {
+    /// The settings of an existing profile, for its rotation.
+    pub fn from_profile(p: &Profile) -> Self {
+        Self {
+            token_type: Some(p.token_type),
+            name: Some(p.account_name.clone()),
+            access: Some(p.access),
+            scopes: Some(ScopeSet::from_keys(p.scopes_wanted.iter().map(String::as_str))),
+            store: Some(p.store_hash.clone()),
+        }
+    }
 }
 
 /// Where `resolve` reads from.
@@ -59,6 +94,12 @@ pub struct Inputs<'a> {
     pub stdin: &'a mut dyn Read,
     /// The terminal, when prompting is allowed.
     pub prompter: Option<&'a mut dyn Prompter>,
+    /// Fallbacks (the profile being rotated).
+    pub defaults: Defaults,
+    /// Where to look for a freshly downloaded credentials file.
+    pub downloads: Option<PathBuf>,
+    /// Whether a browser can be opened (a display is available).
+    pub can_open_browser: bool,
 }
 
 /// Values given by flags, env or the credentials file, validated but possibly absent.
@@ -72,31 +113,40 @@ struct Given {
     token: Option<SecretString>,
     client_id: Option<String>,
     client_secret: Option<SecretString>,
+    source_file: Option<PathBuf>,
+}
+
+impl Given {
+    /// Fill gaps from the defaults; scopes only when the token type matches.
+    fn fill(&mut self, d: Defaults) {
+        self.token_type = self.token_type.or(d.token_type);
+        self.name = self.name.take().or(d.name);
+        self.access = self.access.or(d.access);
+        self.store = self.store.take().or(d.store);
+        if self.scopes.is_none() && self.token_type == d.token_type {
+            self.scopes = d.scopes;
+        }
+    }
 }
 
 /// Resolve every input, prompting only for what was not given.
-pub fn resolve(inputs: Inputs<'_>) -> Result<InitPlan, Error> {
-    let mut errors = InputErrors {
-        non_interactive: inputs.prompter.is_none(),
-        ..InputErrors::default()
-    };
-    let given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
+pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
+    let mut errors = InputErrors { non_interactive: inputs.prompter.is_none(), ..InputErrors::default() };
+    let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Input(errors));
     }
-    match inputs.prompter {
-        Some(p) => ask(given, p),
+    given.fill(std::mem::take(&mut inputs.defaults));
+    match inputs.prompter.take() {
+        Some(p) => ask(given, &mut inputs, p),
         None => complete(given, &mut errors).ok_or(Error::Input(errors)),
     }
 }
 
 fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputErrors) -> Given {
     let file = read_credentials_file(args, stdin, errors);
-    let mut g = Given {
-        token_type: args.token_type,
-        access: args.access,
-        ..Given::default()
-    };
+    let source_file = args.credentials_file.clone().filter(|p| file.is_some() && p.as_os_str() != "-");
+    let mut g = Given { token_type: args.token_type, access: args.access, source_file, ..Given::default() };
 
     let name = args
         .name
@@ -244,6 +294,7 @@ fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
         client_id: g.client_id,
         access_token,
         client_secret: g.client_secret,
+        source_file: g.source_file,
     })
 }
 
@@ -255,7 +306,7 @@ fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Optio
 }
 
 /// On a terminal: ask for each gap, in the control panel's order.
-fn ask(g: Given, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+fn ask(g: Given, inputs: &mut Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
     let token_type = match g.token_type {
         Some(t) => t,
         None => steps::token_type(p)?,
@@ -271,137 +322,46 @@ fn ask(g: Given, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
     let scopes = match g.scopes {
         Some(s) => s,
         None if token_type == TokenType::Stencil => ScopeSet::stencil(),
-        None => steps::scopes(p)?,
+        None => steps::scopes(p, None)?,
     };
-    let store_hash = match g.store {
+    let mut store_hash = match g.store {
         Some(s) => s,
         None => steps::store(p)?,
     };
-    let access_token = match g.token {
-        Some(t) => t,
-        None => steps::access_token(p)?,
-    };
-    let from_file = g.client_id.is_some();
-    let client_id = if from_file {
-        g.client_id
-    } else {
-        steps::client_id(p)?
-    };
-    let client_secret = match g.client_secret {
-        Some(s) => Some(s),
-        None if from_file => None,
-        None => steps::client_secret(p)?,
-    };
-    Ok(InitPlan {
+    let mut plan = InitPlan {
         token_type,
         account_name,
         access,
         scopes,
-        store_hash,
-        client_id,
-        access_token,
-        client_secret,
-    })
-}
-
-/// One function per prompt.
-mod steps {
-    use super::{Access, AccountName, Error, Prompter, SCOPES, ScopeSet, SecretString, StoreHash, TokenType};
-    use crate::bigcommerce::client::check_token;
-    use secrecy::ExposeSecret;
-
-    pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
-        let items = [
-            "V2/V3 API token — REST API: migrations, integrations",
-            "Stencil-CLI token — theme development",
-        ];
-        Ok(if p.select("Token type", &items, 0)? == 1 {
-            TokenType::Stencil
-        } else {
-            TokenType::Api
-        })
+        store_hash: store_hash.clone(),
+        client_id: g.client_id,
+        access_token: SecretString::from(String::new()),
+        client_secret: g.client_secret,
+        source_file: g.source_file,
+    };
+    if let Some(token) = g.token {
+        plan.access_token = token;
+        return Ok(plan);
     }
-
-    pub fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
-        let raw = p.input(
-            "API account name (as you will type it in the control panel)",
-            false,
-            &|s| AccountName::parse(s).map(|_| ()),
-        )?;
-        AccountName::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
-    }
-
-    pub fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Error> {
-        let items: [&str; 2] = match token_type {
-            TokenType::Api => [
-                "Read-only — migrating data FROM BigCommerce",
-                "Modify — migrating data TO BigCommerce",
-            ],
-            TokenType::Stencil => ["Local development only", "Publish theme"],
-        };
-        Ok(if p.select("Access", &items, 0)? == 1 {
-            Access::Modify
-        } else {
-            Access::ReadOnly
-        })
-    }
-
-    pub fn scopes(p: &mut dyn Prompter) -> Result<ScopeSet, Error> {
-        let labels: Vec<String> = SCOPES
-            .iter()
-            .map(|s| {
-                if s.required {
-                    format!("{} (required)", s.ui_name)
-                } else {
-                    s.ui_name.to_owned()
-                }
-            })
-            .collect();
-        let items: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let checked: Vec<bool> = SCOPES.iter().map(|s| s.migration).collect();
-        let picks = p.multi_select("Scopes (space toggles, enter accepts)", &items, &checked)?;
-        let keys: Vec<&str> = picks
-            .iter()
-            .filter_map(|&i| SCOPES.get(i))
-            .map(|s| s.key)
-            .collect();
-        let list = if keys.is_empty() {
-            "information".to_owned()
-        } else {
-            keys.join(",")
-        };
-        ScopeSet::parse(&list, TokenType::Api).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
-    }
-
-    pub fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
-        let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
-            StoreHash::parse(s).map(|_| ())
-        })?;
-        StoreHash::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
-    }
-
-    pub fn access_token(p: &mut dyn Prompter) -> Result<SecretString, Error> {
-        loop {
-            let token = p.password("Access token (hidden)", false)?;
-            let token = SecretString::from(token.expose_secret().trim().to_owned());
-            if check_token(&token).is_ok() {
-                return Ok(token);
-            }
+    let list = Checklist::new(token_type, access, &plan.scopes, Some(&plan.account_name));
+    steps::checklist(p, &list, &store_hash, inputs.can_open_browser)?;
+    let suggestion = inputs.downloads.as_deref().and_then(import::newest_credentials_file);
+    let pasted = steps::credentials(p, suggestion.as_deref())?;
+    if let Some((path, file)) = pasted.file {
+        if let Some(file_store) = file.store_hash.filter(|h| *h != store_hash) {
+            p.note(&format!("  the file is for store {file_store}, not {store_hash}: using {file_store}"));
+            store_hash = file_store;
         }
+        if let Some(name) = file.client_name.as_deref().and_then(|n| AccountName::parse(n).ok()) {
+            plan.account_name = name;
+        }
+        plan.source_file = Some(path);
     }
-
-    pub fn client_id(p: &mut dyn Prompter) -> Result<Option<String>, Error> {
-        let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|_| {
-            Ok(())
-        })?;
-        Ok(Some(id.trim().to_owned()).filter(|s| !s.is_empty()))
-    }
-
-    pub fn client_secret(p: &mut dyn Prompter) -> Result<Option<SecretString>, Error> {
-        let secret = p.password("Client secret (optional, hidden; enter to skip)", true)?;
-        let secret = SecretString::from(secret.expose_secret().trim().to_owned());
-        Ok(Some(secret).filter(|s| !s.expose_secret().is_empty()))
-    }
+    plan.store_hash = store_hash;
+    plan.access_token = pasted.token;
+    plan.client_id = pasted.client_id.or(plan.client_id);
+    plan.client_secret = pasted.client_secret.or(plan.client_secret);
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -422,6 +382,9 @@ mod tests {
             env,
             stdin: &mut stdin,
             prompter,
+            defaults: Defaults::default(),
+            downloads: None,
+            can_open_browser: false,
         })
     }
 
@@ -496,7 +459,8 @@ mod tests {
             Answer::Pick(1),
             Answer::Picks(vec![5]),
             Answer::Text("https://api.bigcommerce.com/stores/abc123/v3/".into()),
-            Answer::Text("tok123".into()),
+            Answer::Pick(1), // paste rather than import
+            Answer::Text("SENTINELtok123456".into()),
             Answer::Text(String::new()),
             Answer::Text(String::new()),
         ]);
@@ -506,8 +470,70 @@ mod tests {
         assert!(!plan.scopes.contains("orders"));
         assert_eq!(plan.client_id, None);
         assert!(plan.client_secret.is_none());
-        assert_eq!(p.asked.len(), 9);
+        assert_eq!(p.asked.len(), 10);
         assert!(p.answers.is_empty());
+        let notes = p.notes.join("\n");
+        assert!(notes.contains("→ store abc123"), "{notes}");
+        assert!(notes.contains("Create API Token"), "the checklist is shown: {notes}");
+        assert!(notes.contains("••••3456"), "{notes}");
+        assert!(!notes.contains("SENTINEL"), "{notes}");
+    }
+
+    #[test]
+    fn import_takes_the_store_and_name_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("creds.txt");
+        std::fs::write(
+            &file,
+            "ACCESS TOKEN: SENTINELfile1234\nCLIENT NAME: Real name\nAPI PATH: https://api.bigcommerce.com/stores/zzz999/v3/\nCLIENT ID: cid\n",
+        )
+        .unwrap();
+        let args = InitArgs {
+            token_type: Some(TokenType::Api),
+            name: Some("Typed name".into()),
+            access: Some(Access::ReadOnly),
+            store_hash: Some("abc123".into()),
+            ..InitArgs::default()
+        };
+        let mut p = ScriptedPrompter::new([
+            Answer::Picks((0..8).collect()),
+            Answer::Pick(0), // import (no suggestion: no Downloads folder given)
+            Answer::Text(file.display().to_string()),
+        ]);
+        let plan = resolve_with(&args, &Env::default(), b"", Some(&mut p)).unwrap();
+        assert_eq!(plan.store_hash.as_str(), "zzz999");
+        assert_eq!(plan.account_name.as_str(), "Real name");
+        assert_eq!(plan.client_id.as_deref(), Some("cid"));
+        assert_eq!(plan.access_token.expose_secret(), "SENTINELfile1234");
+        assert_eq!(plan.source_file.as_deref(), Some(file.as_path()));
+        assert!(p.notes.iter().any(|n| n.contains("not abc123")), "{:?}", p.notes);
+    }
+
+    #[test]
+    fn rotation_defaults_fill_the_gaps_but_flags_win() {
+        let defaults = Defaults {
+            token_type: Some(TokenType::Api),
+            name: Some(AccountName::parse("Old account").unwrap()),
+            access: Some(Access::Modify),
+            scopes: Some(ScopeSet::parse("products", TokenType::Api).unwrap()),
+            store: Some(StoreHash::parse("abc123").unwrap()),
+        };
+        let args = InitArgs { access: Some(Access::ReadOnly), access_token_stdin: true, ..InitArgs::default() };
+        let mut stdin: &[u8] = b"tok\n";
+        let plan = resolve(Inputs {
+            args: &args,
+            env: &Env::default(),
+            stdin: &mut stdin,
+            prompter: None,
+            defaults,
+            downloads: None,
+            can_open_browser: false,
+        })
+        .unwrap();
+        assert_eq!(plan.access, Access::ReadOnly);
+        assert_eq!(plan.account_name.as_str(), "Old account");
+        assert!(plan.scopes.contains("products") && !plan.scopes.contains("orders"));
+        assert_eq!(plan.store_hash.as_str(), "abc123");
     }
 
     #[test]

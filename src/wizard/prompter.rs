@@ -23,6 +23,8 @@ pub trait Prompter {
     fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error>;
     /// Yes or no.
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error>;
+    /// Tell the user something between prompts (an echo-back, a checklist).
+    fn note(&mut self, text: &str);
 }
 
 /// Prompts on the terminal (stderr) via dialoguer.
@@ -91,6 +93,10 @@ impl Prompter for DialoguerPrompter {
             .map_err(convert)?
             .ok_or(Error::Interrupted)
     }
+
+    fn note(&mut self, text: &str) {
+        let _ = console::Term::stderr().write_line(text);
+    }
 }
 
 /// One scripted answer.
@@ -115,15 +121,14 @@ pub struct ScriptedPrompter {
     pub answers: VecDeque<Answer>,
     /// Prompts shown, in order.
     pub asked: Vec<String>,
+    /// Notes shown, in order.
+    pub notes: Vec<String>,
 }
 
 impl ScriptedPrompter {
     /// A prompter with these answers.
     pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
-        Self {
-            answers: answers.into_iter().collect(),
-            asked: Vec::new(),
-        }
+        Self { answers: answers.into_iter().collect(), ..Self::default() }
     }
 
     fn next(&mut self, prompt: &str) -> Result<Answer, Error> {
@@ -184,5 +189,9 @@ impl Prompter for ScriptedPrompter {
             Answer::Yes(b) => Ok(b),
             other => Err(mismatch(prompt, &other)),
         }
+    }
+
+    fn note(&mut self, text: &str) {
+        self.notes.push(text.to_owned());
     }
 }

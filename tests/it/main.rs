@@ -1,6 +1,9 @@
 //! Binary-level tests: the built `bcsetup` against a loopback fake BigCommerce and a private
 //! Secret Service (gnome-keyring on its own D-Bus session).
 
+// Tests read the real environment (PATH) to build the child's scrubbed one, and say why they skip.
+#![allow(clippy::print_stderr, clippy::disallowed_methods)]
+
 mod support;
 
 /// `init` end to end: storage, rotation, credentials files, storage failures.
@@ -11,3 +14,9 @@ mod bad_input;
 mod verify;
 /// `status`.
 mod status;
+/// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
+mod token_env_exec;
+/// `remove`: keyring entries and metadata gone, the revoke note, confirmation.
+mod remove;
+/// `scopes`: the control-panel checklist on stdout.
+mod scopes;

@@ -202,3 +202,77 @@ macro_rules! keyring_env {
         }
     };
 }
+
+/// Helpers for `token`, `env`, `exec`, `remove` and `scopes`: more profiles per env, runs whose stdout
+/// carries a secret by design, and the binary as a plain process (to signal it or give it a PTY).
+impl TestEnv {
+    /// `init` of `profile` for `store`, offline (`--no-verify --yes`, read-only), with extra env vars.
+    pub fn init_offline(&self, profile: &str, store: &str, token: &str, extra: &[&str], envs: &[(&str, &str)]) -> Outcome {
+        let mut args = vec!["init", "--profile", profile, "--token-type", "api", "--name", "Migration bot"];
+        args.extend(["--store-hash", store, "--access", "read-only", "--access-token-stdin", "--no-verify", "--yes"]);
+        args.extend_from_slice(extra);
+        let out = self
+            .cmd(&args)
+            .envs(envs.iter().copied())
+            .write_stdin(format!("{token}\n"))
+            .output()
+            .expect("run bcsetup");
+        let outcome = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        self.assert_no_leak(&outcome, &args);
+        assert_eq!(outcome.code, 0, "init {profile}: {}", outcome.stderr);
+        outcome
+    }
+
+    /// Run a command whose stdout may carry a registered secret (`token`, `env`): stderr and the
+    /// config dir are still checked for leaks.
+    pub fn run_data(&self, cmd: &mut Command, args: &[&str]) -> Outcome {
+        let out = cmd.output().expect("run bcsetup");
+        let outcome = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        let checked = Outcome {
+            code: outcome.code,
+            stdout: String::new(),
+            stderr: outcome.stderr.clone(),
+        };
+        self.assert_no_leak(&checked, args);
+        outcome
+    }
+
+    /// The binary as a `std::process::Command` with the same scrubbed environment as [`TestEnv::cmd`].
+    #[allow(clippy::disallowed_methods, reason = "the test process passes its PATH on")]
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("bcsetup"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.root.path())
+            .env("NO_COLOR", "1")
+            .env("BCSETUP_CONFIG_DIR", self.config_dir())
+            .env("BCSETUP_API_BASE", self.fake.base_url())
+            .env("BCSETUP_PROFILE", &self.profile)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .args(args);
+        cmd
+    }
+
+    /// Whether the keyring of this env holds an entry of `user` (exact match of the username attribute).
+    pub fn keyring_has_user(&self, user: &str) -> bool {
+        let listing = self.keyring.expect("keyring env").search_all("bcsetup");
+        let wanted = format!("attribute.username = {user}");
+        listing.lines().any(|line| line.trim() == wanted)
+    }
+}
+
+/// Whether a program is on PATH (optional shells in tests).
+pub fn have(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .is_ok_and(|s| s.success())
+}

@@ -1,0 +1,234 @@
+//! Stored credentials of one profile, as `token`, `env` and `exec` hand them to other programs: the
+//! profile's metadata, its access token and, when asked for, its client secret, read from the store
+//! the profile names. Secrets stay `SecretString`; this module never exposes them, and `variables`
+//! only decides which `BIGCOMMERCE_*` variables exist and what they hold.
+//!
+//! Failures map to the design's exit codes: no such profile → 7; metadata without its secret in the
+//! store → 6 (the store lost it); a client secret asked for that was never stored → 2 (a request the
+//! profile cannot satisfy, fixed by `bcsetup init`, not by the keyring).
+
+use secrecy::SecretString;
+
+use crate::context::Context;
+use crate::error::{Error, InputErrors};
+use crate::profile::Profile;
+use crate::store::{Key, StoreError};
+
+/// The `BIGCOMMERCE_*` variables `env` and `exec` manage (DESIGN.md §5), in output order.
+pub const VARIABLES: [&str; 5] = [
+    "BIGCOMMERCE_STORE_HASH",
+    "BIGCOMMERCE_ACCESS_TOKEN",
+    "BIGCOMMERCE_CLIENT_ID",
+    "BIGCOMMERCE_API_PATH",
+    "BIGCOMMERCE_CLIENT_SECRET",
+];
+
+/// A profile with its secrets.
+pub struct Credentials {
+    /// The profile's metadata.
+    pub profile: Profile,
+    /// The access token.
+    pub access_token: SecretString,
+    /// The client secret, loaded only when asked for.
+    pub client_secret: Option<SecretString>,
+}
+
+/// The value of one exported variable: plain text, or a secret to expose only at the last moment.
+pub enum Value<'a> {
+    /// Not secret (store hash, client ID, API path).
+    Plain(String),
+    /// The access token or the client secret.
+    Secret(&'a SecretString),
+}
+
+/// Load `ctx.profile` with its access token and, if `with_client_secret`, its client secret.
+pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Credentials, Error> {
+    let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
+    let store = ctx.store(profile.storage);
+    let access_token = store
+        .get(&Key::access_token(&ctx.profile))?
+        .ok_or_else(|| lost(ctx, &profile, "access token"))?;
+    let client_secret = if with_client_secret {
+        if !profile.has_client_secret {
+            return Err(InputErrors::one(
+                "--include-client-secret",
+                format!(
+                    "profile `{}` has no client secret; keep one with `BCSETUP_CLIENT_SECRET=… bcsetup init \
+                     --profile {}` (or import the credentials file with --credentials-file)",
+                    ctx.profile, ctx.profile
+                ),
+            ));
+        }
+        let secret = store
+            .get(&Key::client_secret(&ctx.profile))?
+            .ok_or_else(|| lost(ctx, &profile, "client secret"))?;
+        Some(secret)
+    } else {
+        None
+    };
+    Ok(Credentials {
+        profile,
+        access_token,
+        client_secret,
+    })
+}
+
+/// The metadata says a secret is stored, but the store has none: exit 6.
+fn lost(ctx: &Context, profile: &Profile, what: &str) -> StoreError {
+    StoreError::Failed(format!(
+        "profile `{}` has metadata but no {what} in the {}; run `bcsetup init --profile {}` again",
+        ctx.profile,
+        profile.storage.as_str(),
+        ctx.profile
+    ))
+}
+
+impl Credentials {
+    /// The variables to export, in `VARIABLES` order; unknown ones (no client ID, no secret) are absent.
+    pub fn variables(&self) -> Vec<(&'static str, Value<'_>)> {
+        let hash = &self.profile.store_hash;
+        let mut vars = vec![
+            (VARIABLES[0], Value::Plain(hash.as_str().to_owned())),
+            (VARIABLES[1], Value::Secret(&self.access_token)),
+        ];
+        if let Some(id) = &self.profile.client_id {
+            vars.push((VARIABLES[2], Value::Plain(id.clone())));
+        }
+        // Derived from the hash rather than read from profiles.toml, so it is always the real
+        // `https://api.bigcommerce.com/stores/<hash>/v3/` form (DESIGN.md §5, §6).
+        vars.push((VARIABLES[3], Value::Plain(hash.api_path())));
+        if let Some(secret) = &self.client_secret {
+            vars.push((VARIABLES[4], Value::Secret(secret)));
+        }
+        vars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+    use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+    use crate::cli::GlobalArgs;
+    use crate::context::Env;
+    use crate::output::Printer;
+    use crate::store::memory::MemoryStore;
+    use crate::store::{SecretStore, StorageKind};
+
+    fn context(dir: &std::path::Path, store: Rc<MemoryStore>) -> Context {
+        let global = GlobalArgs {
+            profile: "shop".into(),
+            json: false,
+            no_input: true,
+            config_dir: Some(dir.to_owned()),
+            quiet: true,
+            verbose: false,
+        };
+        Context::new(&global, Env::default(), Printer::default())
+            .unwrap()
+            .with_keyring(store)
+    }
+
+    fn profile(client_id: Option<&str>, has_client_secret: bool) -> Profile {
+        Profile {
+            store_hash: StoreHash::parse("abc123").unwrap(),
+            api_path: "https://api.bigcommerce.com/stores/abc123/v3/".into(),
+            store_name: None,
+            account_name: AccountName::parse("Migration").unwrap(),
+            client_id: client_id.map(str::to_owned),
+            has_client_secret,
+            token_type: TokenType::Api,
+            access: Access::ReadOnly,
+            scopes_wanted: vec![],
+            scopes_observed: std::collections::BTreeMap::new(),
+            storage: StorageKind::Keyring,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            rotated_at: None,
+            verified_at: None,
+        }
+    }
+
+    fn save(ctx: &Context, p: Profile) {
+        ctx.profiles()
+            .update(|all| {
+                all.profiles.insert(ctx.profile.clone(), p);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn exit_codes_for_missing_profile_token_and_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Rc::new(MemoryStore::default());
+        let ctx = context(dir.path(), Rc::clone(&store));
+        assert_eq!(load(&ctx, false).err().map(|e| e.exit_code()), Some(7));
+        save(&ctx, profile(None, false));
+        assert_eq!(load(&ctx, false).err().map(|e| e.exit_code()), Some(6));
+        store
+            .set(&Key::access_token(&ctx.profile), &SecretString::from("tok"))
+            .unwrap();
+        assert!(load(&ctx, false).is_ok());
+        // Asked for, never kept: the request is the problem (2), not the store.
+        assert_eq!(load(&ctx, true).err().map(|e| e.exit_code()), Some(2));
+        // Kept according to the metadata, gone from the store: the store is the problem (6).
+        save(&ctx, profile(None, true));
+        assert_eq!(load(&ctx, true).err().map(|e| e.exit_code()), Some(6));
+    }
+
+    #[test]
+    fn variables_follow_the_design_and_skip_what_is_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Rc::new(MemoryStore::default());
+        let ctx = context(dir.path(), Rc::clone(&store));
+        save(&ctx, profile(Some("cid"), true));
+        store
+            .set(&Key::access_token(&ctx.profile), &SecretString::from("tok"))
+            .unwrap();
+        store
+            .set(&Key::client_secret(&ctx.profile), &SecretString::from("sec"))
+            .unwrap();
+        let show = |creds: &Credentials| -> Vec<(String, String)> {
+            creds
+                .variables()
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Value::Plain(p) => (k.to_owned(), p),
+                    Value::Secret(s) => (k.to_owned(), format!("secret:{}", s.expose_secret())),
+                })
+                .collect()
+        };
+        let all = show(&load(&ctx, true).unwrap());
+        let expected = [
+            ("BIGCOMMERCE_STORE_HASH", "abc123"),
+            ("BIGCOMMERCE_ACCESS_TOKEN", "secret:tok"),
+            ("BIGCOMMERCE_CLIENT_ID", "cid"),
+            (
+                "BIGCOMMERCE_API_PATH",
+                "https://api.bigcommerce.com/stores/abc123/v3/",
+            ),
+            ("BIGCOMMERCE_CLIENT_SECRET", "secret:sec"),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(all, expected);
+        save(&ctx, profile(None, true));
+        let names: Vec<String> = show(&load(&ctx, false).unwrap())
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "BIGCOMMERCE_STORE_HASH",
+                "BIGCOMMERCE_ACCESS_TOKEN",
+                "BIGCOMMERCE_API_PATH"
+            ]
+        );
+    }
+}
