@@ -216,9 +216,14 @@ mod platform {
             Error::Internal(anyhow::Error::new(e).context("could not install the signal handlers"))
         })?;
         let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
-        // A signal before CMD exists cannot reach it: treat it as a cancel.
-        if signals.pending().next().is_some() {
-            return Err(Error::Interrupted);
+        // A signal before CMD exists cannot reach it: CMD is not started, and bcsetup ends as CMD
+        // would have (128 + N), after the stencil file is removed on the way out.
+        if let Some(origin) = signals.pending().next() {
+            ctx.printer.warn(format_args!(
+                "signal {} arrived before the command started; it was not run",
+                origin.signal
+            ));
+            return Err(Error::Child(exit_code_for(origin.signal)));
         }
         let mut child = spawn(command)?;
         let child_pid = child.id();
@@ -272,6 +277,11 @@ mod platform {
 
     pub(super) fn is_in(mask: u64, signal: i32) -> bool {
         u32::try_from(signal - 1).is_ok_and(|bit| bit < 64 && mask & (1 << bit) != 0)
+    }
+
+    /// 128 + N, as for a command killed by signal N.
+    fn exit_code_for(signal: i32) -> u8 {
+        u8::try_from(128 + signal).unwrap_or(255)
     }
 
     fn forward(signal: i32, child_pid: u32) {

@@ -37,7 +37,8 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     let mut plan = resolve(Inputs {
         args,
         env: &ctx.env,
-        stdin: &mut std::io::stdin().lock() as &mut dyn Read,
+        // Not locked: a hidden prompt reads the terminal through `Stdin` too, and would wait on the lock.
+        stdin: &mut std::io::stdin() as &mut dyn Read,
         prompter: prompter(ctx, &mut terminal),
         defaults,
         downloads: import::downloads_dir(&ctx.env),

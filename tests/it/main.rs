@@ -20,3 +20,5 @@ mod token_env_exec;
 mod remove;
 /// `scopes`: the control-panel checklist on stdout.
 mod scopes;
+/// The interactive wizard through a real pseudo-terminal.
+mod pty;

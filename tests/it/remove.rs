@@ -10,7 +10,13 @@ fn remove_leaves_no_keyring_entry_and_no_metadata() {
     let token = env.secret("SENTINELremove0001");
     let secret = env.secret("SENTINELremovesecret1");
     let profile = env.profile.clone();
-    env.init_offline(&profile, STORE, &token, &[], &[("BCSETUP_CLIENT_SECRET", &secret)]);
+    env.init_offline(
+        &profile,
+        STORE,
+        &token,
+        &[],
+        &[("BCSETUP_CLIENT_SECRET", &secret)],
+    );
     assert!(env.keyring_has_user(&profile));
     assert!(env.keyring_has_user(&format!("{profile}/client-secret")));
 
@@ -18,9 +24,16 @@ fn remove_leaves_no_keyring_entry_and_no_metadata() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(!env.keyring_has_user(&profile), "access token entry left behind");
-    assert!(!env.keyring_has_user(&format!("{profile}/client-secret")), "client secret left behind");
+    assert!(
+        !env.keyring_has_user(&format!("{profile}/client-secret")),
+        "client secret left behind"
+    );
     assert!(env.keyring_token().is_none());
-    assert!(!env.profiles_toml().contains(&format!("[profiles.{profile}]")), "{}", env.profiles_toml());
+    assert!(
+        !env.profiles_toml().contains(&format!("[profiles.{profile}]")),
+        "{}",
+        env.profiles_toml()
+    );
     for needle in [
         "does not revoke the token",
         "https://store-abc123.mybigcommerce.com/manage/",
@@ -68,11 +81,22 @@ fn remove_json_reports_what_was_there() {
     assert_eq!(json["removed"]["client_secret"], false);
     assert_eq!(json["removed"]["metadata"], true);
     assert_eq!(json["removed"]["storage"], "file");
-    assert_eq!(json["revoke"]["control_panel_url"], "https://store-abc123.mybigcommerce.com/manage/");
+    assert_eq!(
+        json["revoke"]["control_panel_url"],
+        "https://store-abc123.mybigcommerce.com/manage/"
+    );
     let toml = env.profiles_toml();
     assert!(!toml.contains(&format!("[profiles.{profile}]")), "{toml}");
-    assert!(toml.contains(&format!("[profiles.{other}]")), "the other profile went too: {toml}");
-    assert!(env.config_dir().join("secrets").join(format!("{other}.toml")).exists());
+    assert!(
+        toml.contains(&format!("[profiles.{other}]")),
+        "the other profile went too: {toml}"
+    );
+    assert!(
+        env.config_dir()
+            .join("secrets")
+            .join(format!("{other}.toml"))
+            .exists()
+    );
 }
 
 #[cfg(unix)]
@@ -91,9 +115,16 @@ fn remove_asks_on_a_terminal() {
         session.expect("Remove profile").expect("the question");
         session.send(answer).expect("answer");
         let rest = session.expect(Eof).expect("output until EOF");
-        let text = String::from_utf8_lossy(rest.before()).into_owned();
+        let text = String::from_utf8_lossy(rest.as_bytes()).into_owned();
         let status = session.get_process().wait().expect("wait");
-        assert!(matches!(status, WaitStatus::Exited(_, c) if c == code), "{answer}: {status:?}\n{text}");
-        assert_eq!(env.profiles_toml().contains(&format!("[profiles.{profile}]")), kept, "{answer}\n{text}");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, c) if c == code),
+            "{answer}: {status:?}\n{text}"
+        );
+        assert_eq!(
+            env.profiles_toml().contains(&format!("[profiles.{profile}]")),
+            kept,
+            "{answer}\n{text}"
+        );
     }
 }

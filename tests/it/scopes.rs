@@ -24,23 +24,45 @@ fn scopes_prints_the_checklist_on_stdout() {
             .unwrap_or_else(|| panic!("no row for {name}:\n{text}"))
             .to_owned()
     };
-    assert!(row("Products").trim_end().ends_with("Modify"), "{}", row("Products"));
+    assert!(
+        row("Products").trim_end().ends_with("Modify"),
+        "{}",
+        row("Products")
+    );
     assert!(row("Themes").trim_end().ends_with("None"), "{}", row("Themes"));
-    assert!(text.lines().all(|l| l.chars().count() <= 80), "wider than 80 columns:\n{text}");
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 80),
+        "wider than 80 columns:\n{text}"
+    );
     assert!(env.fake.requests().is_empty(), "scopes made a request");
 }
 
 #[test]
 fn scopes_json_for_a_stencil_token() {
     let env = TestEnv::new();
-    let out = env.run(&["scopes", "--json", "--token-type", "stencil", "--access", "modify"], "");
+    let out = env.run(
+        &[
+            "scopes",
+            "--json",
+            "--token-type",
+            "stencil",
+            "--access",
+            "modify",
+        ],
+        "",
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
     assert_eq!(json["token_type"], "stencil");
     assert_eq!(json["location"][2], "Create Stencil-CLI Token");
     assert_eq!(json["stencil_access"], "Publish theme");
     assert_eq!(json["scopes_settable"], false);
-    let themes = json["scopes"].as_array().unwrap().iter().find(|r| r["scope"] == "themes").cloned();
+    let themes = json["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["scope"] == "themes")
+        .cloned();
     assert_eq!(themes.map(|t| t["level"].clone()), Some("modify".into()));
 }
 
@@ -59,7 +81,14 @@ fn scopes_with_a_list_keeps_the_required_ones() {
         .collect();
     assert_eq!(
         wanted,
-        ["content", "information", "marketing", "products", "channel_settings", "channel_listings"]
+        [
+            "content",
+            "information",
+            "marketing",
+            "products",
+            "channel_settings",
+            "channel_listings"
+        ]
     );
 }
 
@@ -69,6 +98,14 @@ fn scopes_lists_every_bad_input_at_once() {
     let out = env.run(&["scopes", "--scopes", "prodcts", "--name", "ab"], "");
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
-    assert!(out.stderr.contains("--scopes") && out.stderr.contains("prodcts"), "{}", out.stderr);
-    assert!(out.stderr.contains("--name") && out.stderr.contains("at least 4"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--scopes") && out.stderr.contains("prodcts"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--name") && out.stderr.contains("at least 4"),
+        "{}",
+        out.stderr
+    );
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::keyring_env;
-use crate::support::{OTHER_STORE, Outcome, STORE, TestEnv, have};
+use crate::support::{OTHER_STORE, Outcome, STORE, TestEnv, have, skip};
 
 /// A token full of shell metacharacters: printable ASCII without spaces, as bcsetup accepts.
 const NASTY: &str = r#"SENTINEL'"$HOME`id`\n!#;|&*?(){}[]<>~%^=,:@+"#;
@@ -20,7 +20,13 @@ fn with_profile(token: &str) -> TestEnv {
     let mut env = TestEnv::new();
     let token = env.secret(token);
     let profile = env.profile.clone();
-    env.init_offline(&profile, STORE, &token, &["--insecure-storage", "--client-id", "cid-1"], &[]);
+    env.init_offline(
+        &profile,
+        STORE,
+        &token,
+        &["--insecure-storage", "--client-id", "cid-1"],
+        &[],
+    );
     env
 }
 
@@ -54,15 +60,18 @@ fn token_refuses_on_a_terminal_unless_revealed() {
     let env = with_profile("SENTINELptytoken01");
     let mut session = expectrl::Session::spawn(env.std_cmd(&["token"])).expect("spawn on a PTY");
     let seen = session.expect(Eof).expect("output until EOF");
-    let text = String::from_utf8_lossy(seen.before()).into_owned();
-    assert!(!text.contains("SENTINELptytoken01"), "token shown on a terminal:\n{text}");
+    let text = String::from_utf8_lossy(seen.as_bytes()).into_owned();
+    assert!(
+        !text.contains("SENTINELptytoken01"),
+        "token shown on a terminal:\n{text}"
+    );
     assert!(text.contains("--reveal") && text.contains("pipe"), "{text}");
     let status = session.get_process().wait().expect("wait");
     assert!(matches!(status, WaitStatus::Exited(_, 2)), "{status:?}\n{text}");
 
     let mut session = expectrl::Session::spawn(env.std_cmd(&["token", "--reveal"])).expect("spawn on a PTY");
     let seen = session.expect(Eof).expect("output until EOF");
-    let text = String::from_utf8_lossy(seen.before()).into_owned();
+    let text = String::from_utf8_lossy(seen.as_bytes()).into_owned();
     assert!(text.contains("SENTINELptytoken01"), "{text}");
     let status = session.get_process().wait().expect("wait");
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}\n{text}");
@@ -81,7 +90,11 @@ fn env_for_sh_round_trips_shell_metacharacters() {
         .arg(&file)
         .output()
         .unwrap();
-    assert!(shell.status.success(), "{}", String::from_utf8_lossy(&shell.stderr));
+    assert!(
+        shell.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
     let expected = format!("{STORE}\ncid-1\n{}\n{NASTY}", api_path(STORE));
     assert_eq!(String::from_utf8_lossy(&shell.stdout), expected);
 }
@@ -89,7 +102,7 @@ fn env_for_sh_round_trips_shell_metacharacters() {
 #[test]
 fn env_for_fish_round_trips_shell_metacharacters() {
     if !have("fish") {
-        eprintln!("SKIPPED: fish is not installed");
+        skip("fish is not installed");
         return;
     }
     let env = with_profile(NASTY);
@@ -98,7 +111,11 @@ fn env_for_fish_round_trips_shell_metacharacters() {
     let file = env.root.path().join("env.fish");
     std::fs::write(&file, &out.stdout).unwrap();
     let fish = std::process::Command::new("fish")
-        .args(["--no-config", "-c", "source $argv[1]; printf '%s' $BIGCOMMERCE_ACCESS_TOKEN"])
+        .args([
+            "--no-config",
+            "-c",
+            "source $argv[1]; printf '%s' $BIGCOMMERCE_ACCESS_TOKEN",
+        ])
         .arg(&file)
         .env("HOME", env.root.path())
         .output()
@@ -110,14 +127,17 @@ fn env_for_fish_round_trips_shell_metacharacters() {
 #[test]
 fn env_for_powershell_round_trips_shell_metacharacters() {
     if !have("pwsh") {
-        eprintln!("SKIPPED: pwsh (PowerShell) is not installed");
+        skip("pwsh (PowerShell) is not installed");
         return;
     }
     let env = with_profile(NASTY);
     let out = env.run_data(&mut env.cmd(&["env", "--format", "powershell"]), &["env"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let file = env.root.path().join("env.ps1");
-    let script = format!("{}[Console]::Out.Write($Env:BIGCOMMERCE_ACCESS_TOKEN)\n", out.stdout);
+    let script = format!(
+        "{}[Console]::Out.Write($Env:BIGCOMMERCE_ACCESS_TOKEN)\n",
+        out.stdout
+    );
     std::fs::write(&file, script).unwrap();
     let pwsh = std::process::Command::new("pwsh")
         .args(["-NoProfile", "-NonInteractive", "-File"])
@@ -133,9 +153,19 @@ fn env_formats_dotenv_and_json() {
     let env = with_profile(NASTY);
     let out = env.run_data(&mut env.cmd(&["env", "--format", "dotenv"]), &["env"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with(&format!("BIGCOMMERCE_STORE_HASH='{STORE}'\n")), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BIGCOMMERCE_STORE_HASH='{STORE}'\n")),
+        "{}",
+        out.stdout
+    );
     // A token with `'` and `\` is double-quoted with escapes.
-    assert!(out.stdout.contains(r#"BIGCOMMERCE_ACCESS_TOKEN="SENTINEL'\"\$HOME`id`\\n!"#), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(r#"BIGCOMMERCE_ACCESS_TOKEN="SENTINEL'\"\$HOME`id`\\n!"#),
+        "{}",
+        out.stdout
+    );
     let out = env.run_data(&mut env.cmd(&["env", "--json"]), &["env"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let vars = &out.json()["variables"];
@@ -150,14 +180,38 @@ fn client_secret_only_with_the_flag() {
     let token = env.secret("SENTINELcsectoken1");
     let secret = env.secret("SENTINELclientsecret1");
     let profile = env.profile.clone();
-    env.init_offline(&profile, STORE, &token, &["--insecure-storage"], &[("BCSETUP_CLIENT_SECRET", &secret)]);
+    env.init_offline(
+        &profile,
+        STORE,
+        &token,
+        &["--insecure-storage"],
+        &[("BCSETUP_CLIENT_SECRET", &secret)],
+    );
     let plain = env.run_data(&mut env.cmd(&["env"]), &["env"]);
     assert!(!plain.stdout.contains("CLIENT_SECRET"), "{}", plain.stdout);
-    assert!(!plain.stdout.contains("CLIENT_ID"), "no client ID was given: {}", plain.stdout);
+    assert!(
+        !plain.stdout.contains("CLIENT_ID"),
+        "no client ID was given: {}",
+        plain.stdout
+    );
     let with = env.run_data(&mut env.cmd(&["env", "--include-client-secret"]), &["env"]);
     assert_eq!(with.code, 0, "{}", with.stderr);
-    assert!(with.stdout.contains(&format!("export BIGCOMMERCE_CLIENT_SECRET='{secret}'")), "{}", with.stdout);
-    let child = exec(&env, &["--include-client-secret", "--", "sh", "-c", r#"printf %s "$BIGCOMMERCE_CLIENT_SECRET""#]);
+    assert!(
+        with.stdout
+            .contains(&format!("export BIGCOMMERCE_CLIENT_SECRET='{secret}'")),
+        "{}",
+        with.stdout
+    );
+    let child = exec(
+        &env,
+        &[
+            "--include-client-secret",
+            "--",
+            "sh",
+            "-c",
+            r#"printf %s "$BIGCOMMERCE_CLIENT_SECRET""#,
+        ],
+    );
     assert_eq!(child.stdout, secret);
 
     // A profile that never kept one: asking for it is an input error, not a storage failure.
@@ -202,7 +256,11 @@ fn exec_passes_exit_codes_and_signals_on() {
     assert_eq!(exec(&env, &["--", "sh", "-c", "kill -TERM $$"]).code, 143);
     let missing = exec(&env, &["--", "no-such-program-bcsetup"]);
     assert_eq!(missing.code, 127, "{}", missing.stderr);
-    assert!(missing.stderr.contains("could not run `no-such-program-bcsetup`"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("could not run `no-such-program-bcsetup`"),
+        "{}",
+        missing.stderr
+    );
     // The child's own silence is passed through: a failing child adds no bcsetup error line.
     assert!(!exec(&env, &["--", "false"]).stderr.contains("error"));
 }
@@ -214,7 +272,11 @@ fn exec_refuses_to_nest() {
     let bin = bin.to_str().expect("UTF-8 path");
     let nested = exec(&env, &["--", bin, "exec", "--", "true"]);
     assert_eq!(nested.code, 2, "{}", nested.stderr);
-    assert!(nested.stderr.contains("BCSETUP_PROFILE_ACTIVE"), "{}", nested.stderr);
+    assert!(
+        nested.stderr.contains("BCSETUP_PROFILE_ACTIVE"),
+        "{}",
+        nested.stderr
+    );
     env.set_env("BCSETUP_PROFILE_ACTIVE", "outer");
     let out = exec(&env, &["--", "true"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -226,14 +288,22 @@ fn exec_stencil_file_exists_only_while_the_command_runs() {
     let env = with_profile(NASTY);
     let theme = env.root.path().join("theme");
     std::fs::create_dir(&theme).unwrap();
-    let script = "cat theme/secrets.stencil.json > copy.json; ls -l theme/secrets.stencil.json > mode.txt; exit 3";
+    let script =
+        "cat theme/secrets.stencil.json > copy.json; ls -l theme/secrets.stencil.json > mode.txt; exit 3";
     let out = exec(&env, &["--stencil", "theme", "--", "sh", "-c", script]);
-    assert_eq!(out.code, 3, "a failing command still gets its code: {}", out.stderr);
+    assert_eq!(
+        out.code, 3,
+        "a failing command still gets its code: {}",
+        out.stderr
+    );
     let json: serde_json::Value = serde_json::from_str(&read(&env.root.path().join("copy.json"))).unwrap();
     assert_eq!(json, serde_json::json!({ "accessToken": NASTY }));
     #[cfg(unix)]
     assert!(read(&env.root.path().join("mode.txt")).starts_with("-rw------- "));
-    assert!(!theme.join("secrets.stencil.json").exists(), "left behind after the command");
+    assert!(
+        !theme.join("secrets.stencil.json").exists(),
+        "left behind after the command"
+    );
     assert_eq!(std::fs::read_dir(&theme).unwrap().count(), 0);
 }
 
@@ -246,29 +316,46 @@ fn exec_stencil_never_replaces_an_existing_file() {
     let out = exec(&env, &["--stencil", "theme", "--", "sh", "-c", "touch ran.txt"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("already exists"), "{}", out.stderr);
-    assert!(!env.root.path().join("ran.txt").exists(), "the command ran anyway");
-    assert_eq!(read(&theme.join("secrets.stencil.json")), "{\"accessToken\": \"mine\"}");
+    assert!(
+        !env.root.path().join("ran.txt").exists(),
+        "the command ran anyway"
+    );
+    assert_eq!(
+        read(&theme.join("secrets.stencil.json")),
+        "{\"accessToken\": \"mine\"}"
+    );
     let missing = exec(&env, &["--stencil", "no-such-dir", "--", "true"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
 }
 
-/// Start `exec --stencil theme -- sleep 30`, wait for the file, check it is private, send `signal`
+/// Start `exec --stencil theme -- sleep 30`, wait for it, check the file is private, send `signal`
 /// to bcsetup (not to the child), and return bcsetup's exit code once the file is gone.
 #[cfg(unix)]
 fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
     let theme = env.root.path().join("theme");
     std::fs::create_dir_all(&theme).unwrap();
     let file = theme.join("secrets.stencil.json");
+    let started = env.root.path().join("started");
+    let _ = std::fs::remove_file(&started);
     let mut child = env
-        .std_cmd(&["exec", "--stencil", "theme", "--", "sleep", "30"])
+        .std_cmd(&[
+            "exec",
+            "--stencil",
+            "theme",
+            "--",
+            "sh",
+            "-c",
+            "touch started; exec sleep 30",
+        ])
         .current_dir(env.root.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn bcsetup");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !file.exists() {
-        assert!(Instant::now() < deadline, "the stencil file never appeared");
+    // Once the command runs (not merely once the file exists), so the signal finds it.
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the command never started");
         std::thread::sleep(Duration::from_millis(20));
     }
     {
@@ -293,7 +380,9 @@ fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(!file.exists(), "the stencil file survived SIG{signal}");
-    status.code().expect("bcsetup exited (was not killed by the signal)")
+    status
+        .code()
+        .expect("bcsetup exited (was not killed by the signal)")
 }
 
 #[cfg(unix)]
@@ -324,7 +413,12 @@ fn two_profiles_for_two_stores_side_by_side() {
     let out = exec(&env, &["--", "sh", "-c", show]);
     assert_eq!(out.stdout, format!("{STORE} {token_a} none"), "{}", out.stderr);
     let out = exec(&env, &["--profile", &b, "--", "sh", "-c", show]);
-    assert_eq!(out.stdout, format!("{OTHER_STORE} {token_b} cid-b"), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!("{OTHER_STORE} {token_b} cid-b"),
+        "{}",
+        out.stderr
+    );
     let status = env.run(&["status", "--json"], "").json();
     let names: Vec<&str> = status["profiles"]
         .as_array()
@@ -355,7 +449,11 @@ fn unknown_profile_is_exit_7_for_every_profile_command() {
     ] {
         let out = env.run(args, "");
         assert_eq!(out.code, 7, "{args:?}: {}", out.stderr);
-        assert!(out.stderr.contains("no profile named"), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("no profile named"),
+            "{args:?}: {}",
+            out.stderr
+        );
         // Right after the subcommand: after `exec --` it would belong to the command.
         let mut json = vec![args[0], "--json"];
         json.extend_from_slice(&args[1..]);

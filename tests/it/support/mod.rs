@@ -276,3 +276,9 @@ pub fn have(program: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Say loudly why a test is skipped (an optional program is missing).
+#[allow(clippy::print_stderr, reason = "the skip must show in the test output")]
+pub fn skip(why: &str) {
+    eprintln!("SKIPPED: {why}");
+}
