@@ -43,6 +43,7 @@ pub enum Value<'a> {
 
 /// Load `ctx.profile` with its access token and, if `with_client_secret`, its client secret.
 pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Credentials, Error> {
+    crate::transaction::reconcile(ctx, false)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
     let access_token = store

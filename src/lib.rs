@@ -18,6 +18,7 @@ pub mod output;
 pub mod profile;
 pub mod render;
 pub mod store;
+pub mod transaction;
 pub mod wizard;
 
 use std::ffi::OsString;

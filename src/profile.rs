@@ -116,6 +116,9 @@ pub struct Profiles {
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<ProfileName, Profile>,
+    /// Rotations that staged new credentials but have not been committed yet (see `transaction`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending: BTreeMap<ProfileName, Profile>,
 }
 
 fn default_version() -> u32 {

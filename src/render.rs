@@ -58,7 +58,7 @@ pub fn age(since: Timestamp, now: Timestamp) -> String {
 /// The profile list, one line each, with warnings for unverified and old credentials.
 pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
     let mut out = String::new();
-    if profiles.profiles.is_empty() {
+    if profiles.profiles.is_empty() && profiles.pending.is_empty() {
         out.push_str("No profiles yet. Create one with `bcsetup init`.\n");
         return out;
     }
@@ -100,6 +100,12 @@ pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: 
                  expire, so rotate them with `bcsetup init --profile {name}`"
             ));
         }
+    }
+    for name in profiles.pending.keys() {
+        warnings.push(format!(
+            "profile `{name}` has an unfinished rotation (bcsetup was interrupted); the next `bcsetup verify \
+             --profile {name}` finishes or undoes it"
+        ));
     }
     for w in warnings {
         let _ = writeln!(out, "{}: {w}", style("warning").yellow().bold().for_stderr());

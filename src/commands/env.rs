@@ -3,11 +3,12 @@
 //! `bcsetup env --format powershell | Invoke-Expression`) or a .env file reads. Every value is quoted
 //! so that the shell sees exactly the stored bytes, whatever printable ASCII a token holds.
 //!
-//! dotenv has no standard. Single quotes are literal in python-dotenv, Node's dotenv, dotenvy, Ruby's
-//! dotenv and Docker Compose, so a value without `'` or `\` is written `NAME='value'`. Anything else is
-//! double-quoted with `\\`, `\"`, `\$` and `\n` escapes, which dotenvy, Ruby's dotenv and
-//! Compose decode; python-dotenv keeps `\$` as written and Node's dotenv decodes only `\n`, so such
-//! a value is exact only for the first three (checked by hand against each parser).
+//! dotenv has no standard. Single quotes are literal in python-dotenv, Node's dotenv and dotenvy
+//! (run by hand), and in Ruby's dotenv and Docker Compose (their docs), so a value without `'` or `\`
+//! is written `NAME='value'`. Anything else is double-quoted with `\\`, `\"`, `\$` and `\n` escapes,
+//! which dotenvy decodes exactly; python-dotenv keeps `\$` as written and Node's dotenv decodes only
+//! `\n`, so such a value is exact only for dotenvy-like parsers. Real BigCommerce tokens are
+//! alphanumeric and take the first form.
 
 use std::fmt::Write;
 use std::io::IsTerminal;

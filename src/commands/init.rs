@@ -20,11 +20,12 @@ use crate::store::StorageKind;
 use crate::wizard::prompter::{DialoguerPrompter, Prompter};
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use interactive::Existing;
-use save::{Commit, Keys, Snapshot, commit, remove_old_storage};
+use save::{Commit, commit, previous_token, remove_old_storage};
 
 /// Run the wizard (or its unattended form).
 pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     crate::interrupt::install();
+    crate::transaction::reconcile(ctx, true)?;
     let existing = ctx.profiles().load()?.profiles.get(&ctx.profile).cloned();
     let mut terminal = DialoguerPrompter::default();
     let mut defaults = existing.as_ref().map(Defaults::from_profile).unwrap_or_default();
@@ -52,8 +53,7 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         ));
     }
     let store = ctx.store(storage);
-    let keys = Keys::new(&ctx.profile);
-    let previous = Snapshot::take(&*store, &keys)?;
+    let previous = previous_token(ctx, &*store)?;
     let report = if args.no_verify {
         ctx.printer.warn("--no-verify: storing the credentials without checking them; `bcsetup verify` checks later");
         None
@@ -61,17 +61,17 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         Some(verify(args, ctx, &mut plan, &mut terminal)?)
     };
     let change = Commit { plan: &plan, report: report.as_ref(), existing: existing.as_ref(), storage };
-    let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &keys, &previous, &change));
+    let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &change));
     saved?;
     if let Some(old) = existing.as_ref().filter(|old| old.storage != storage) {
-        remove_old_storage(ctx, old.storage, &keys);
+        remove_old_storage(ctx, old.storage);
     }
     finish(ctx, &plan, report.as_ref(), existing.is_some(), storage);
     if signal.is_some() {
         ctx.printer.warn("interrupted while saving: the save was completed first, so nothing is half-written");
         return Err(Error::Interrupted);
     }
-    after_save(ctx, &plan, existing.as_ref(), previous.token.as_ref(), &mut terminal)
+    after_save(ctx, &plan, existing.as_ref(), previous.as_ref(), &mut terminal)
 }
 
 fn prompter<'a>(ctx: &Context, terminal: &'a mut DialoguerPrompter) -> Option<&'a mut dyn Prompter> {

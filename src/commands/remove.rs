@@ -13,6 +13,9 @@ use crate::wizard::prompter::{DialoguerPrompter, Prompter};
 
 /// Remove `ctx.profile`.
 pub fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
+    // Finish an interrupted rotation first, so what is removed is one consistent profile, staging
+    // keys included.
+    crate::transaction::reconcile(ctx, true)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     confirm(args, ctx, &profile)?;
     let store = ctx.store(profile.storage);

@@ -13,6 +13,7 @@ use crate::store::{Key, StoreError};
 
 /// Re-verify a stored profile.
 pub fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
+    crate::transaction::reconcile(ctx, true)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
     let token = store.get(&Key::access_token(&ctx.profile))?.ok_or_else(|| {

@@ -23,10 +23,12 @@ impl FileStore {
         }
     }
 
-    /// The file and field a key lives in: `<profile>.toml`, `access_token` or `client_secret`.
-    fn locate(&self, key: &Key) -> (PathBuf, &'static str) {
+    /// The file and field a key lives in: `<profile>.toml`, field `access_token`, `client_secret`,
+    /// `pending` or `pending-client-secret`.
+    fn locate<'k>(&self, key: &'k Key) -> (PathBuf, &'k str) {
         match key.user().split_once('/') {
-            Some((profile, _)) => (self.dir.join(format!("{profile}.toml")), "client_secret"),
+            Some((profile, "client-secret")) => (self.dir.join(format!("{profile}.toml")), "client_secret"),
+            Some((profile, field)) => (self.dir.join(format!("{profile}.toml")), field),
             None => (self.dir.join(format!("{}.toml", key.user())), "access_token"),
         }
     }

@@ -1,7 +1,7 @@
 //! An in-process secret store for tests of the layers above storage. A normal type, not a
 //! `cfg(test)` one, so in-process command tests can use it too. It can be told to fail.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -12,44 +12,65 @@ use super::{Key, SecretStore, StorageKind, StoreError};
 #[derive(Default)]
 pub struct MemoryStore {
     secrets: RefCell<HashMap<String, SecretString>>,
-    fail_next: RefCell<Option<StoreError>>,
-    drop_next_write: RefCell<bool>,
+    fail_at: RefCell<Option<(usize, StoreError)>>,
+    calls: Cell<usize>,
+    drop_next_write: Cell<bool>,
 }
 
 impl MemoryStore {
     /// Make the next call of any kind fail with `err`.
     pub fn fail_next(&self, err: StoreError) {
-        *self.fail_next.borrow_mut() = Some(err);
+        self.fail_at(0, err);
+    }
+
+    /// Make the call `n` calls from now (0 = the next one) fail with `err`.
+    pub fn fail_at(&self, n: usize, err: StoreError) {
+        *self.fail_at.borrow_mut() = Some((self.calls.get() + n, err));
     }
 
     /// Make the next `set` report success without storing anything, as a locked keyring can.
     pub fn drop_next_write(&self) {
-        *self.drop_next_write.borrow_mut() = true;
+        self.drop_next_write.set(true);
+    }
+
+    /// How many calls were made so far.
+    pub fn calls(&self) -> usize {
+        self.calls.get()
+    }
+
+    /// The keys present, sorted (for assertions).
+    pub fn users(&self) -> Vec<String> {
+        let mut users: Vec<String> = self.secrets.borrow().keys().cloned().collect();
+        users.sort();
+        users
     }
 
     fn check(&self) -> Result<(), StoreError> {
-        self.fail_next.borrow_mut().take().map_or(Ok(()), Err)
+        let call = self.calls.get();
+        self.calls.set(call + 1);
+        let mut fail = self.fail_at.borrow_mut();
+        match fail.take() {
+            Some((at, err)) if at == call => Err(err),
+            other => {
+                *fail = other;
+                Ok(())
+            }
+        }
     }
 }
 
 impl SecretStore for MemoryStore {
     fn get(&self, key: &Key) -> Result<Option<SecretString>, StoreError> {
         self.check()?;
-        Ok(self
-            .secrets
-            .borrow()
-            .get(key.user())
-            .map(|s| SecretString::from(s.expose_secret())))
+        Ok(self.secrets.borrow().get(key.user()).map(|s| SecretString::from(s.expose_secret())))
     }
 
     fn set(&self, key: &Key, secret: &SecretString) -> Result<(), StoreError> {
         self.check()?;
-        if std::mem::take(&mut *self.drop_next_write.borrow_mut()) {
+        if self.drop_next_write.take() {
             return Ok(());
         }
-        self.secrets
-            .borrow_mut()
-            .insert(key.user().to_owned(), SecretString::from(secret.expose_secret()));
+        self.secrets.borrow_mut().insert(key.user().to_owned(), SecretString::from(secret.expose_secret()));
         Ok(())
     }
 

@@ -22,3 +22,5 @@ mod remove;
 mod scopes;
 /// The interactive wizard through a real pseudo-terminal.
 mod pty;
+/// SIGKILL during a rotation, parallel runs.
+mod crash;

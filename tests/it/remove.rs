@@ -10,13 +10,8 @@ fn remove_leaves_no_keyring_entry_and_no_metadata() {
     let token = env.secret("SENTINELremove0001");
     let secret = env.secret("SENTINELremovesecret1");
     let profile = env.profile.clone();
-    env.init_offline(
-        &profile,
-        STORE,
-        &token,
-        &[],
-        &[("BCSETUP_CLIENT_SECRET", &secret)],
-    );
+    env.set_env("BCSETUP_CLIENT_SECRET", &secret);
+    env.init_offline(&profile, STORE, &token, &[]);
     assert!(env.keyring_has_user(&profile));
     assert!(env.keyring_has_user(&format!("{profile}/client-secret")));
 
@@ -52,7 +47,7 @@ fn remove_needs_yes_without_a_terminal() {
     let mut env = TestEnv::new();
     let token = env.secret("SENTINELremoveyes1");
     let profile = env.profile.clone();
-    env.init_offline(&profile, STORE, &token, &["--insecure-storage"], &[]);
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
     let out = env.run(&["remove"], "");
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--yes"), "{}", out.stderr);
@@ -67,8 +62,8 @@ fn remove_json_reports_what_was_there() {
     let token = env.secret("SENTINELremovejson");
     let profile = env.profile.clone();
     let other = format!("{profile}-kept");
-    env.init_offline(&profile, STORE, &token, &["--insecure-storage"], &[]);
-    env.init_offline(&other, STORE, &token, &["--insecure-storage"], &[]);
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
+    env.init_offline(&other, STORE, &token, &["--insecure-storage"]);
     // A secret already gone from the store is not an error for remove.
     let file = env.config_dir().join("secrets").join(format!("{profile}.toml"));
     std::fs::remove_file(&file).unwrap();
@@ -108,7 +103,7 @@ fn remove_asks_on_a_terminal() {
     let mut env = TestEnv::new();
     let token = env.secret("SENTINELremovepty1");
     let profile = env.profile.clone();
-    env.init_offline(&profile, STORE, &token, &["--insecure-storage"], &[]);
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
     for (answer, code, kept) in [("n", 130, true), ("y", 0, false)] {
         let mut session = expectrl::Session::spawn(env.std_cmd(&["remove"])).expect("spawn on a PTY");
         session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));

@@ -1,6 +1,5 @@
-//! The commit of `init`: write the secrets (each read back and compared), then the metadata. If any
-//! step fails, the secrets that were there before are put back, so the profile is either wholly the
-//! old one or wholly the new one.
+//! What `init` stores: the new profile's metadata, and the secrets that were there before (read
+//! first, which also proves the store works before any API quota is spent).
 
 use jiff::Timestamp;
 use secrecy::SecretString;
@@ -8,48 +7,14 @@ use secrecy::SecretString;
 use crate::bigcommerce::verify::Report;
 use crate::context::Context;
 use crate::error::Error;
-use crate::profile::{Profile, ProfileName};
-use crate::store::{Key, SecretStore, StorageKind, StoreError, store_verified};
+use crate::profile::Profile;
+use crate::store::{Key, SecretStore, StorageKind};
+use crate::transaction::{self, Secrets};
 use crate::wizard::InitPlan;
 
-/// The two keys of a profile.
-pub struct Keys {
-    token: Key,
-    secret: Key,
-}
-
-impl Keys {
-    /// The keys of `profile`.
-    pub fn new(profile: &ProfileName) -> Self {
-        Self { token: Key::access_token(profile), secret: Key::client_secret(profile) }
-    }
-}
-
-/// The secrets in the store before this run, to put back if anything fails.
-pub struct Snapshot {
-    /// The previous access token (kept in memory only, also for the revocation check).
-    pub token: Option<SecretString>,
-    secret: Option<SecretString>,
-}
-
-impl Snapshot {
-    /// Read the current secrets. This also proves the store is usable before any API quota is spent.
-    pub fn take(store: &dyn SecretStore, keys: &Keys) -> Result<Self, StoreError> {
-        Ok(Self { token: store.get(&keys.token)?, secret: store.get(&keys.secret)? })
-    }
-
-    /// Put the old secrets back.
-    fn restore(&self, store: &dyn SecretStore, keys: &Keys) -> Result<(), StoreError> {
-        for (key, old) in [(&keys.token, &self.token), (&keys.secret, &self.secret)] {
-            match old {
-                Some(secret) => store_verified(store, key, secret)?,
-                None => {
-                    store.delete(key)?;
-                }
-            }
-        }
-        Ok(())
-    }
+/// The access token stored before this run (kept in memory only, for the revocation check).
+pub fn previous_token(ctx: &Context, store: &dyn SecretStore) -> Result<Option<SecretString>, Error> {
+    Ok(store.get(&Key::access_token(&ctx.profile))?)
 }
 
 /// What to commit.
@@ -64,33 +29,10 @@ pub struct Commit<'a> {
     pub storage: StorageKind,
 }
 
-/// Write secrets, read them back, write metadata; on failure restore the previous secrets.
-pub fn commit(ctx: &Context, store: &dyn SecretStore, keys: &Keys, previous: &Snapshot, c: &Commit<'_>) -> Result<(), Error> {
-    let write = || -> Result<(), Error> {
-        store_verified(store, &keys.token, &c.plan.access_token)?;
-        match &c.plan.client_secret {
-            Some(secret) => store_verified(store, &keys.secret, secret)?,
-            // A client secret of the old account is useless with the new one.
-            None => {
-                store.delete(&keys.secret)?;
-            }
-        }
-        let profile = profile(c);
-        ctx.profiles().update(|profiles| {
-            profiles.profiles.insert(ctx.profile.clone(), profile);
-            Ok(())
-        })
-    };
-    write().inspect_err(|_| {
-        if let Err(restore) = previous.restore(store, keys) {
-            ctx.printer.warn(format_args!(
-                "could not put the previous secret back ({restore}); the previous access token may be lost \
-                 from the {} for profile `{}`",
-                store.kind().as_str(),
-                ctx.profile
-            ));
-        }
-    })
+/// Store the secrets and the metadata as one crash-safe transaction.
+pub fn commit(ctx: &Context, store: &dyn SecretStore, c: &Commit<'_>) -> Result<(), Error> {
+    let secrets = Secrets { token: &c.plan.access_token, client_secret: c.plan.client_secret.as_ref() };
+    transaction::commit(ctx, store, profile(c), &secrets)
 }
 
 fn profile(c: &Commit<'_>) -> Profile {
@@ -118,10 +60,10 @@ fn profile(c: &Commit<'_>) -> Profile {
 }
 
 /// After moving a profile between storages, remove its secrets from the old one (best effort).
-pub fn remove_old_storage(ctx: &Context, old: StorageKind, keys: &Keys) {
+pub fn remove_old_storage(ctx: &Context, old: StorageKind) {
     let store = ctx.store(old);
-    for key in [&keys.token, &keys.secret] {
-        if let Err(e) = store.delete(key) {
+    for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
+        if let Err(e) = store.delete(&key) {
             ctx.printer.warn(format_args!("could not remove the old secret from the {}: {e}", old.as_str()));
         }
     }

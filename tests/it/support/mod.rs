@@ -206,25 +206,29 @@ macro_rules! keyring_env {
 /// Helpers for `token`, `env`, `exec`, `remove` and `scopes`: more profiles per env, runs whose stdout
 /// carries a secret by design, and the binary as a plain process (to signal it or give it a PTY).
 impl TestEnv {
-    /// `init` of `profile` for `store`, offline (`--no-verify --yes`, read-only), with extra env vars.
-    pub fn init_offline(&self, profile: &str, store: &str, token: &str, extra: &[&str], envs: &[(&str, &str)]) -> Outcome {
-        let mut args = vec!["init", "--profile", profile, "--token-type", "api", "--name", "Migration bot"];
-        args.extend(["--store-hash", store, "--access", "read-only", "--access-token-stdin", "--no-verify", "--yes"]);
+    /// `init` of `profile` for `store`, offline (`--no-verify --yes`, read-only); asserts success.
+    pub fn init_offline(&self, profile: &str, store: &str, token: &str, extra: &[&str]) -> Outcome {
+        let mut args = vec![
+            "init",
+            "--profile",
+            profile,
+            "--token-type",
+            "api",
+            "--name",
+            "Migration bot",
+        ];
+        args.extend([
+            "--store-hash",
+            store,
+            "--access",
+            "read-only",
+            "--access-token-stdin",
+        ]);
+        args.extend(["--no-verify", "--yes"]);
         args.extend_from_slice(extra);
-        let out = self
-            .cmd(&args)
-            .envs(envs.iter().copied())
-            .write_stdin(format!("{token}\n"))
-            .output()
-            .expect("run bcsetup");
-        let outcome = Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        self.assert_no_leak(&outcome, &args);
-        assert_eq!(outcome.code, 0, "init {profile}: {}", outcome.stderr);
-        outcome
+        let out = self.run(&args, &format!("{token}\n"));
+        assert_eq!(out.code, 0, "init {profile}: {}", out.stderr);
+        out
     }
 
     /// Run a command whose stdout may carry a registered secret (`token`, `env`): stderr and the
