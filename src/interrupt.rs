@@ -23,10 +23,15 @@ pub fn critical<T>(f: impl FnOnce() -> T) -> (T, Option<i32>) {
     (value, (pending != 0).then_some(pending))
 }
 
-/// What a signal means right now: exit at once, or note it for after the critical section.
+/// How long a signal may wait for the critical section before the process ends anyway. Ending it
+/// then is safe too, only less tidy: the commit is a crash-safe transaction that the next run
+/// finishes or undoes (see `transaction`).
+pub const GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// What a signal means right now: exit at once, or note it for after the critical section. A second
+/// signal while one is held means the user insists: exit at once.
 fn on_signal(signal: i32) -> Option<u8> {
-    if CRITICAL.load(Ordering::SeqCst) {
-        PENDING.store(signal, Ordering::SeqCst);
+    if CRITICAL.load(Ordering::SeqCst) && PENDING.swap(signal, Ordering::SeqCst) == 0 {
         return None;
     }
     Some(exit_code(signal))
@@ -51,17 +56,27 @@ mod unix {
             let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
             std::thread::spawn(move || {
                 for signal in signals.forever() {
-                    if let Some(code) = super::on_signal(signal) {
-                        // A prompt may have hidden the cursor; give the terminal back as we found it.
-                        let term = console::Term::stderr();
-                        let _ = term.show_cursor();
-                        let _ = term.write_line("\ninterrupted: nothing was written");
-                        #[allow(clippy::exit)] // the main thread is blocked in a prompt or a request
-                        std::process::exit(i32::from(code));
-                    }
+                    let Some(code) = super::on_signal(signal) else {
+                        // Held: if the critical section is stuck (a hung keyring call), end anyway.
+                        std::thread::spawn(move || {
+                            std::thread::sleep(super::GRACE);
+                            leave(super::exit_code(signal));
+                        });
+                        continue;
+                    };
+                    leave(code);
                 }
             });
         });
+    }
+
+    /// Restore the cursor a prompt may have hidden, and exit.
+    fn leave(code: u8) {
+        let term = console::Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("\ninterrupted");
+        #[allow(clippy::exit)] // the main thread is blocked in a prompt, a request or a stuck store call
+        std::process::exit(i32::from(code));
     }
 }
 
@@ -76,6 +91,11 @@ mod tests {
             7
         });
         assert_eq!((value, pending), (7, Some(2)));
+        // A second signal while one is held ends the run at once.
+        let ((), _) = critical(|| {
+            assert_eq!(on_signal(2), None);
+            assert_eq!(on_signal(15), Some(143));
+        });
         assert_eq!(on_signal(15), Some(143));
         assert_eq!(exit_code(2), 130);
     }

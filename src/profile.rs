@@ -19,6 +19,9 @@ use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::error::{Error, InputErrors};
 use crate::store::StorageKind;
 
+/// Largest profiles.toml bcsetup reads (thousands of profiles fit; anything bigger is not ours).
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The format version written to profiles.toml; a newer one is refused rather than mangled.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -155,6 +158,17 @@ impl ProfileFile {
     /// Read the profiles; a missing file is an empty set.
     pub fn load(&self) -> Result<Profiles, Error> {
         let path = self.path();
+        // Never open something that is not a plain file: a FIFO would block forever, a device
+        // could be endless.
+        match fs::metadata(&path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(config_error(&path, "the profiles file is not a regular file".into()));
+            }
+            Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+                return Err(config_error(&path, format!("the profiles file is larger than {MAX_FILE_BYTES} bytes")));
+            }
+            _ => {}
+        }
         let text = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profiles::default()),

@@ -55,8 +55,8 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
     // How long an undisturbed rotation takes, to spread the kills across all of it.
     let started = Instant::now();
     rotate_and_kill(&env, &tokens[0], names[0], Duration::from_secs(30));
-    let full = started.elapsed().as_micros() as u64;
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let full = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let seed = u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
     eprintln!("crash test: full rotation {full} µs, seed {seed}");
     let mut rng = Lcg(seed);
     let (mut old_kept, mut new_kept, mut kills) = (0, 0, 0);

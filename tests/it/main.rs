@@ -10,6 +10,8 @@ mod support;
 mod init;
 /// Missing and invalid inputs: exit 2, everything listed, nothing written.
 mod bad_input;
+/// The bad-input battery: one bad input per row through every entry point; nothing changes.
+mod battery;
 /// The scope proof and its failure modes against the fake.
 mod verify;
 /// `status`.
@@ -24,3 +26,5 @@ mod scopes;
 mod pty;
 /// SIGKILL during a rotation, parallel runs.
 mod crash;
+/// The fault battery: BigCommerce, storage and filesystem faults during a rotation.
+mod faults;

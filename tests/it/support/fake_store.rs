@@ -249,6 +249,11 @@ impl FakeStore {
         lock(&self.state).faults.extend(std::iter::repeat_n(fault, n));
     }
 
+    /// Drops every fault still queued.
+    pub fn clear_faults(&self) {
+        lock(&self.state).faults.clear();
+    }
+
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.state).log.clone()

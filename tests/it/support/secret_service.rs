@@ -104,6 +104,60 @@ impl SecretService {
         }
     }
 
+    /// A private instance with its own bus and keyring, for tests that lock or stop it; `None` (or a
+    /// panic under the require variable) as for `shared`.
+    pub fn private() -> Option<SecretService> {
+        match start() {
+            Ok(service) => Some(service),
+            Err(reason) if required() => panic!("{REQUIRE}=1 but the Secret Service did not start: {reason}"),
+            Err(reason) => {
+                let _ = writeln!(io::stderr(), "warning: skipping a private Secret Service test: {reason}");
+                None
+            }
+        }
+    }
+
+    /// Locks the login collection, as a screen lock does; reads then need an unlock prompt.
+    pub fn lock(&self) {
+        let output = self
+            .command("dbus-send")
+            .args([
+                "--session",
+                "--dest=org.freedesktop.secrets",
+                "--type=method_call",
+                "--print-reply",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .output();
+        checked(output, "dbus-send Lock").unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Stops gnome-keyring and leaves the bus running: a session bus without a Secret Service.
+    pub fn stop_keyring(&self) {
+        let pid = fs::read_to_string(self.dir.join("gnome-keyring-daemon.pid")).expect("keyring pid");
+        let _ = Command::new("kill").arg(pid.trim()).status();
+        let deadline = Instant::now() + STARTUP;
+        while self.secrets_owned() && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!self.secrets_owned(), "gnome-keyring did not stop");
+    }
+
+    /// Starts gnome-keyring again (after `stop_keyring`), unlocking the login keyring from disk.
+    pub fn start_keyring(&self) {
+        let mut keyring = self.command("gnome-keyring-daemon");
+        keyring.args(["--unlock", "--foreground", "--components=secrets"]);
+        let mut daemons = vec![("gnome-keyring-daemon", self.spawn_daemon(keyring, Some(PASSWORD)).expect("restart"))];
+        wait_until(Instant::now() + STARTUP, &mut daemons, "org.freedesktop.secrets on the bus", || {
+            self.secrets_owned()
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+        // The watchdog kills it at exit through its pid file; the handle is not needed.
+        std::mem::forget(daemons);
+    }
+
     /// The variables to set on a child process (bcsetup, secret-tool) so that it uses this service.
     pub fn envs(&self) -> Vec<(String, String)> {
         let path = |name: &str| self.dir.join(name).to_string_lossy().into_owned();
