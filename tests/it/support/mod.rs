@@ -108,19 +108,10 @@ impl TestEnv {
         self.env.push((key.into(), value.into()));
     }
 
-    /// The binary with a scrubbed environment pointing at this world.
+    /// The binary with a scrubbed environment pointing at this world (see [`TestEnv::std_cmd`]).
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("bcsetup").expect("binary");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.root.path())
-            .env("NO_COLOR", "1")
-            .env("BCSETUP_CONFIG_DIR", self.config_dir())
-            .env("BCSETUP_API_BASE", self.fake.base_url())
-            .env("BCSETUP_PROFILE", &self.profile)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .args(args)
-            .timeout(std::time::Duration::from_secs(120));
+        let mut cmd = Command::from_std(self.std_cmd(args));
+        cmd.timeout(std::time::Duration::from_secs(120));
         cmd
     }
 
