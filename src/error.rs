@@ -116,6 +116,12 @@ impl Error {
                 Some("fix or move the file by hand; bcsetup never overwrites a file it cannot read".into())
             }
             Error::Verification { hint, .. } => hint.clone(),
+            Error::Unreachable(msg) if msg.contains("certificate") => Some(
+                "the server's TLS certificate was not trusted: a TLS-inspecting proxy or antivirus may be in \
+                 the way; bcsetup never skips certificate checks, but it trusts the system's root \
+                 certificates (on Linux, SSL_CERT_FILE adds one)"
+                    .into(),
+            ),
             Error::Unreachable(_) => Some(
                 "check your network, proxy (HTTPS_PROXY) and https://status.bigcommerce.com, then retry; \
                  `--no-verify` stores credentials without checking them"

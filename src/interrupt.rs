@@ -53,7 +53,9 @@ mod unix {
 
     pub fn install() {
         ONCE.call_once(|| {
-            let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+            let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+                return;
+            };
             std::thread::spawn(move || {
                 for signal in signals.forever() {
                     let Some(code) = super::on_signal(signal) else {

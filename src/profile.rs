@@ -162,10 +162,16 @@ impl ProfileFile {
         // could be endless.
         match fs::metadata(&path) {
             Ok(meta) if !meta.is_file() => {
-                return Err(config_error(&path, "the profiles file is not a regular file".into()));
+                return Err(config_error(
+                    &path,
+                    "the profiles file is not a regular file".into(),
+                ));
             }
             Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-                return Err(config_error(&path, format!("the profiles file is larger than {MAX_FILE_BYTES} bytes")));
+                return Err(config_error(
+                    &path,
+                    format!("the profiles file is larger than {MAX_FILE_BYTES} bytes"),
+                ));
             }
             _ => {}
         }
@@ -200,10 +206,18 @@ impl ProfileFile {
         ensure_private_dir(&self.dir)
             .map_err(|e| config_error(&self.dir, format!("cannot create the config directory: {e}")))?;
         let lock_path = self.dir.join("profiles.lock");
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        // Opening a FIFO for writing blocks until a reader appears: refuse anything but a plain file.
+        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.is_file()) {
+            return Err(config_error(
+                &lock_path,
+                "the lock file is not a regular file".into(),
+            ));
+        }
+        let mut options = fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let lock = options
             .open(&lock_path)
             .map_err(|e| config_error(&lock_path, format!("cannot open the lock file: {e}")))?;
         lock.lock_exclusive()

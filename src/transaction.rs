@@ -55,10 +55,18 @@ struct Previous {
 }
 
 /// Store `secrets` and `profile` for `ctx.profile`, following the protocol above.
-pub fn commit(ctx: &Context, store: &dyn SecretStore, profile: Profile, secrets: &Secrets<'_>) -> Result<(), Error> {
+pub fn commit(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    profile: Profile,
+    secrets: &Secrets<'_>,
+) -> Result<(), Error> {
     let name = &ctx.profile;
     let keys = Keys::new(name);
-    let previous = Previous { token: store.get(&keys.token)?, secret: store.get(&keys.secret)? };
+    let previous = Previous {
+        token: store.get(&keys.token)?,
+        secret: store.get(&keys.secret)?,
+    };
 
     let staged = stage(store, &keys, secrets).and_then(|()| {
         ctx.profiles().update(|p| {
@@ -90,7 +98,12 @@ fn stage(store: &dyn SecretStore, keys: &Keys, secrets: &Secrets<'_>) -> Result<
     write_secrets(store, &keys.staged_token, &keys.staged_secret, secrets)
 }
 
-fn write_secrets(store: &dyn SecretStore, token: &Key, secret: &Key, secrets: &Secrets<'_>) -> Result<(), Error> {
+fn write_secrets(
+    store: &dyn SecretStore,
+    token: &Key,
+    secret: &Key,
+    secrets: &Secrets<'_>,
+) -> Result<(), Error> {
     store_verified(store, token, secrets.token)?;
     match secrets.client_secret {
         Some(s) => store_verified(store, secret, s)?,
@@ -103,14 +116,14 @@ fn write_secrets(store: &dyn SecretStore, token: &Key, secret: &Key, secrets: &S
 
 /// Put the previous real secrets back and forget the pending metadata; say so loudly if impossible.
 fn undo(ctx: &Context, store: &dyn SecretStore, keys: &Keys, previous: &Previous) {
-    let restored = [(&keys.token, &previous.token), (&keys.secret, &previous.secret)].into_iter().try_for_each(
-        |(key, old)| -> Result<(), StoreError> {
+    let restored = [(&keys.token, &previous.token), (&keys.secret, &previous.secret)]
+        .into_iter()
+        .try_for_each(|(key, old)| -> Result<(), StoreError> {
             match old {
                 Some(s) => store_verified(store, key, s),
                 None => store.delete(key).map(|_| ()),
             }
-        },
-    );
+        });
     match restored {
         // With the old secrets back, the pending record must go, or reconcile would roll forward.
         Ok(()) => {
@@ -164,7 +177,10 @@ pub fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
     if let (true, Some(token)) = (forward, &staged) {
         // The token reached the real key; the client secret may not have: copy it from staging.
         let staged_secret = store.get(&keys.staged_secret)?;
-        let secrets = Secrets { token, client_secret: staged_secret.as_ref() };
+        let secrets = Secrets {
+            token,
+            client_secret: staged_secret.as_ref(),
+        };
         write_secrets(&*store, &keys.token, &keys.secret, &secrets)?;
     }
     ctx.profiles().update(|p| {
@@ -174,10 +190,18 @@ pub fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
         Ok(())
     })?;
     discard_staging(&*store, &keys);
-    let recovery = if forward { Recovery::RolledForward } else { Recovery::RolledBack };
+    let recovery = if forward {
+        Recovery::RolledForward
+    } else {
+        Recovery::RolledBack
+    };
     ctx.printer.warn(format_args!(
         "finished an interrupted rotation of profile `{name}`: {}",
-        if forward { "the new credentials are in place" } else { "the previous credentials were kept" }
+        if forward {
+            "the new credentials are in place"
+        } else {
+            "the previous credentials were kept"
+        }
     ));
     Ok(recovery)
 }
@@ -211,10 +235,21 @@ mod tests {
             verbose: false,
         };
         let store = Rc::new(MemoryStore::default());
-        let ctx = Context::new(&global, Env::default(), Printer { quiet: true, ..Printer::default() })
-            .unwrap()
-            .with_keyring(store.clone());
-        World { _dir: dir, ctx, store }
+        let ctx = Context::new(
+            &global,
+            Env::default(),
+            Printer {
+                quiet: true,
+                ..Printer::default()
+            },
+        )
+        .unwrap()
+        .with_keyring(store.clone());
+        World {
+            _dir: dir,
+            ctx,
+            store,
+        }
     }
 
     fn profile(name: &str) -> Profile {
@@ -237,15 +272,30 @@ mod tests {
     }
 
     fn state(w: &World) -> (Option<String>, Option<String>, usize, Vec<String>) {
-        let token = w.store.get(&Key::access_token(&w.ctx.profile)).unwrap().map(|s| s.expose_secret().to_owned());
+        let token = w
+            .store
+            .get(&Key::access_token(&w.ctx.profile))
+            .unwrap()
+            .map(|s| s.expose_secret().to_owned());
         let loaded = w.ctx.profiles().load().unwrap();
-        let account = loaded.profiles.get(&w.ctx.profile).map(|p| p.account_name.to_string());
+        let account = loaded
+            .profiles
+            .get(&w.ctx.profile)
+            .map(|p| p.account_name.to_string());
         (token, account, loaded.pending.len(), w.store.users())
     }
 
     fn rotate(w: &World, token: &str, name: &str) -> Result<(), Error> {
         let token = SecretString::from(token);
-        commit(&w.ctx, &*w.store, profile(name), &Secrets { token: &token, client_secret: None })
+        commit(
+            &w.ctx,
+            &*w.store,
+            profile(name),
+            &Secrets {
+                token: &token,
+                client_secret: None,
+            },
+        )
     }
 
     #[test]
@@ -253,7 +303,15 @@ mod tests {
         let w = world();
         rotate(&w, "old", "Old account").unwrap();
         rotate(&w, "new", "New account").unwrap();
-        assert_eq!(state(&w), (Some("new".into()), Some("New account".into()), 0, vec!["shop".into()]));
+        assert_eq!(
+            state(&w),
+            (
+                Some("new".into()),
+                Some("New account".into()),
+                0,
+                vec!["shop".into()]
+            )
+        );
     }
 
     #[test]
@@ -273,16 +331,33 @@ mod tests {
             let (token, account, pending, users) = state(&w);
             if result.is_ok() {
                 // Only the best-effort deletion of the staging keys may fail without failing the commit.
-                assert_eq!((token.as_deref(), account.as_deref()), (Some("new"), Some("New account")), "call {n}");
-                assert!(users.iter().all(|u| u == "shop" || u.ends_with("pending")), "call {n}: {users:?}");
+                assert_eq!(
+                    (token.as_deref(), account.as_deref()),
+                    (Some("new"), Some("New account")),
+                    "call {n}"
+                );
+                assert!(
+                    users.iter().all(|u| u == "shop" || u.ends_with("pending")),
+                    "call {n}: {users:?}"
+                );
             } else {
-                assert_eq!((token.as_deref(), account.as_deref()), (Some("old"), Some("Old account")), "call {n}");
+                assert_eq!(
+                    (token.as_deref(), account.as_deref()),
+                    (Some("old"), Some("Old account")),
+                    "call {n}"
+                );
                 assert_eq!(pending, 0, "call {n}");
             }
             // Whatever happened, a later reconcile leaves a consistent, clean profile.
             reconcile(&w.ctx, true).unwrap();
             let (token, account, pending, _) = state(&w);
-            assert!(matches!((token.as_deref(), account.as_deref()), (Some("old"), Some("Old account")) | (Some("new"), Some("New account"))), "call {n}");
+            assert!(
+                matches!(
+                    (token.as_deref(), account.as_deref()),
+                    (Some("old"), Some("Old account")) | (Some("new"), Some("New account"))
+                ),
+                "call {n}"
+            );
             assert_eq!(pending, 0);
         }
     }
@@ -294,7 +369,15 @@ mod tests {
         w.store.drop_next_write();
         let err = rotate(&w, "new", "New account").unwrap_err();
         assert_eq!(err.exit_code(), 6);
-        assert_eq!(state(&w), (Some("old".into()), Some("Old account".into()), 0, vec!["shop".into()]));
+        assert_eq!(
+            state(&w),
+            (
+                Some("old".into()),
+                Some("Old account".into()),
+                0,
+                vec!["shop".into()]
+            )
+        );
     }
 
     /// Simulate a crash after step `k` by running the steps by hand, then reconcile.
@@ -307,11 +390,13 @@ mod tests {
             let new = SecretString::from("new");
             w.store.set(&keys.staged_token, &new).unwrap();
             if crash_after >= 2 {
-                w.ctx.profiles().update(|p| {
-                    p.pending.insert(w.ctx.profile.clone(), profile("New account"));
-                    Ok(())
-                })
-                .unwrap();
+                w.ctx
+                    .profiles()
+                    .update(|p| {
+                        p.pending.insert(w.ctx.profile.clone(), profile("New account"));
+                        Ok(())
+                    })
+                    .unwrap();
             }
             if crash_after >= 3 {
                 w.store.set(&keys.token, &new).unwrap();
@@ -323,8 +408,16 @@ mod tests {
                 2 => assert_eq!(recovery, Recovery::RolledBack),
                 _ => assert_eq!(recovery, Recovery::RolledForward),
             }
-            let expected = if crash_after >= 3 { ("new", "New account") } else { ("old", "Old account") };
-            assert_eq!((token.as_deref(), account.as_deref()), (Some(expected.0), Some(expected.1)), "{crash_after}");
+            let expected = if crash_after >= 3 {
+                ("new", "New account")
+            } else {
+                ("old", "Old account")
+            };
+            assert_eq!(
+                (token.as_deref(), account.as_deref()),
+                (Some(expected.0), Some(expected.1)),
+                "{crash_after}"
+            );
             assert_eq!(pending, 0);
             if crash_after >= 2 {
                 assert_eq!(users, ["shop"], "staging keys removed");

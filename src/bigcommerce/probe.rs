@@ -100,8 +100,13 @@ impl Plan {
 
     /// Only the token check (`GET /v3/hooks`): is this token still accepted for this store?
     pub fn token_check(token_type: TokenType, access: Access) -> Self {
-        let mut plan =
-            Self { token_type, access, wanted: Vec::new(), probes: Vec::new(), check_modify: false };
+        let mut plan = Self {
+            token_type,
+            access,
+            wanted: Vec::new(),
+            probes: Vec::new(),
+            check_modify: false,
+        };
         plan.add(HOOKS, Purpose::Token);
         plan
     }

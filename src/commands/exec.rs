@@ -55,6 +55,11 @@ pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     for name in VARIABLES {
         command.env_remove(name);
     }
+    // bcsetup's own secret inputs are not CMD's business: the token goes in only under its
+    // BIGCOMMERCE_ name, and the client secret only with --include-client-secret.
+    for name in ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"] {
+        command.env_remove(name);
+    }
     for (name, value) in creds.variables() {
         // One of the two places exec exposes a secret: CMD's environment.
         let value = match &value {

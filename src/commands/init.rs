@@ -45,7 +45,11 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         downloads: import::downloads_dir(&ctx.env),
         can_open_browser: can_open_browser(ctx),
     })?;
-    let storage = if args.insecure_storage { StorageKind::File } else { StorageKind::Keyring };
+    let storage = if args.insecure_storage {
+        StorageKind::File
+    } else {
+        StorageKind::Keyring
+    };
     if storage == StorageKind::File {
         ctx.printer.warn(format_args!(
             "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
@@ -55,12 +59,19 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     let store = ctx.store(storage);
     let previous = previous_token(ctx, &*store)?;
     let report = if args.no_verify {
-        ctx.printer.warn("--no-verify: storing the credentials without checking them; `bcsetup verify` checks later");
+        ctx.printer.warn(
+            "--no-verify: storing the credentials without checking them; `bcsetup verify` checks later",
+        );
         None
     } else {
         Some(verify(args, ctx, &mut plan, &mut terminal)?)
     };
-    let change = Commit { plan: &plan, report: report.as_ref(), existing: existing.as_ref(), storage };
+    let change = Commit {
+        plan: &plan,
+        report: report.as_ref(),
+        existing: existing.as_ref(),
+        storage,
+    };
     let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &change));
     saved?;
     if let Some(old) = existing.as_ref().filter(|old| old.storage != storage) {
@@ -68,7 +79,8 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     }
     finish(ctx, &plan, report.as_ref(), existing.is_some(), storage);
     if signal.is_some() {
-        ctx.printer.warn("interrupted while saving: the save was completed first, so nothing is half-written");
+        ctx.printer
+            .warn("interrupted while saving: the save was completed first, so nothing is half-written");
         return Err(Error::Interrupted);
     }
     after_save(ctx, &plan, existing.as_ref(), previous.as_ref(), &mut terminal)
@@ -80,11 +92,18 @@ fn prompter<'a>(ctx: &Context, terminal: &'a mut DialoguerPrompter) -> Option<&'
 
 /// A browser can be opened on macOS and Windows, and on other systems when there is a display.
 fn can_open_browser(ctx: &Context) -> bool {
-    cfg!(any(target_os = "macos", windows)) || ctx.env.get("DISPLAY").is_some() || ctx.env.get("WAYLAND_DISPLAY").is_some()
+    cfg!(any(target_os = "macos", windows))
+        || ctx.env.get("DISPLAY").is_some()
+        || ctx.env.get("WAYLAND_DISPLAY").is_some()
 }
 
 /// Prove the plan; on a terminal, a failure can be fixed in place and retried without starting over.
-fn verify(args: &InitArgs, ctx: &Context, plan: &mut InitPlan, terminal: &mut DialoguerPrompter) -> Result<Report, Error> {
+fn verify(
+    args: &InitArgs,
+    ctx: &Context,
+    plan: &mut InitPlan,
+    terminal: &mut DialoguerPrompter,
+) -> Result<Report, Error> {
     loop {
         let claim = Claim {
             store: &plan.store_hash,
@@ -94,8 +113,9 @@ fn verify(args: &InitArgs, ctx: &Context, plan: &mut InitPlan, terminal: &mut Di
             scopes: &plan.scopes,
             check_modify: !args.no_check_modify,
         };
-        let outcome = prove(ctx, &claim, &|_| true)
-            .and_then(|report| interactive::accept_unproven(args, &report, prompter(ctx, terminal)).map(|()| report));
+        let outcome = prove(ctx, &claim, &|_| true).and_then(|report| {
+            interactive::accept_unproven(args, &report, prompter(ctx, terminal)).map(|()| report)
+        });
         match (outcome, prompter(ctx, terminal)) {
             (Ok(report), _) => return Ok(report),
             (Err(err @ (Error::Verification { .. } | Error::Unreachable(_))), Some(p)) => {
@@ -123,10 +143,17 @@ fn finish(ctx: &Context, plan: &InitPlan, report: Option<&Report>, rotated: bool
         return;
     }
     let unknown: Vec<&str> = report
-        .map(|r| r.scopes.iter().filter(|s| s.observed == Observed::Unknown).map(|s| s.name).collect())
+        .map(|r| {
+            r.scopes
+                .iter()
+                .filter(|s| s.observed == Observed::Unknown)
+                .map(|s| s.name)
+                .collect()
+        })
         .unwrap_or_default();
     if !unknown.is_empty() {
-        ctx.printer.warn(format_args!("accepted without proof: {}", unknown.join(", ")));
+        ctx.printer
+            .warn(format_args!("accepted without proof: {}", unknown.join(", ")));
     }
     let place = match storage {
         StorageKind::Keyring => "the OS keyring".to_owned(),
@@ -134,8 +161,15 @@ fn finish(ctx: &Context, plan: &InitPlan, report: Option<&Report>, rotated: bool
     };
     let verb = if rotated { "Rotated" } else { "Saved" };
     let unverified = if report.is_some() { "" } else { " (unverified)" };
-    ctx.printer.success(format_args!("{verb} profile `{}` for store {} in {place}{unverified}", ctx.profile, plan.store_hash));
-    let flag = if ctx.profile.as_str() == "default" { String::new() } else { format!(" --profile {}", ctx.profile) };
+    ctx.printer.success(format_args!(
+        "{verb} profile `{}` for store {} in {place}{unverified}",
+        ctx.profile, plan.store_hash
+    ));
+    let flag = if ctx.profile.as_str() == "default" {
+        String::new()
+    } else {
+        format!(" --profile {}", ctx.profile)
+    };
     ctx.printer.info(format_args!(
         "  use it: bcsetup{flag} exec -- <command>   (or `bcsetup{flag} env`, `bcsetup{flag} token`)"
     ));
@@ -155,7 +189,9 @@ fn after_save(
     old_token: Option<&SecretString>,
     terminal: &mut DialoguerPrompter,
 ) -> Result<(), Error> {
-    let Some(p) = prompter(ctx, terminal) else { return Ok(()) };
+    let Some(p) = prompter(ctx, terminal) else {
+        return Ok(());
+    };
     if let (Some(old), Some(token)) = (existing, old_token) {
         interactive::confirm_old_revoked(ctx, &old.store_hash, token, p)?;
     }

@@ -15,7 +15,7 @@ use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::verify::{self, Limits, Report};
 use crate::bigcommerce::{Access, StoreHash, TokenType};
 use crate::context::Context;
-use crate::error::Error;
+use crate::error::{Error, InputErrors};
 
 /// What to prove.
 pub struct Claim<'a> {
@@ -41,7 +41,7 @@ pub fn prove(
     accept_unknown: &dyn Fn(&str) -> bool,
 ) -> Result<Report, Error> {
     let plan = Plan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
-    let limits = limits_from_env(ctx);
+    let limits = limits_from_env(ctx)?;
     let client = Client::new(
         ctx.api_base.clone(),
         claim.store.clone(),
@@ -85,7 +85,7 @@ pub fn prove(
 /// Ask BigCommerce whether a token is still accepted for a store (one request): 401 means revoked.
 pub fn token_answer(ctx: &Context, store: &StoreHash, token: &SecretString) -> Result<Answer, Error> {
     let plan = Plan::token_check(TokenType::Api, Access::ReadOnly);
-    let limits = limits_from_env(ctx);
+    let limits = limits_from_env(ctx)?;
     let client = Client::new(ctx.api_base.clone(), store.clone(), token, limits.timeouts)?;
     let evidence = runtime()?.block_on(verify::execute(&client, &plan, limits))?;
     Ok(evidence.answer(HOOKS).unwrap_or(Answer::Other(0)))
@@ -111,21 +111,28 @@ fn spinner(ctx: &Context, requests: usize) -> ProgressBar {
     bar
 }
 
-/// `BCSETUP_HTTP_TIMEOUT_MS` and `BCSETUP_VERIFY_DEADLINE_MS` tune the limits (slow links, tests).
-fn limits_from_env(ctx: &Context) -> Limits {
+/// `BCSETUP_HTTP_TIMEOUT_MS` and `BCSETUP_VERIFY_DEADLINE_MS` tune the limits (slow links, tests);
+/// a value that is not a positive number of milliseconds is an input error, not silently ignored.
+fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
     let mut limits = Limits::default();
-    let ms = |name: &str| {
-        ctx.env
-            .get(name)
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(Duration::from_millis)
+    let ms = |name: &str| -> Result<Option<Duration>, Error> {
+        let Some(raw) = ctx.env.get(name) else {
+            return Ok(None);
+        };
+        match raw.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Some(Duration::from_millis(n))),
+            _ => Err(InputErrors::one(
+                name,
+                "must be a positive whole number of milliseconds",
+            )),
+        }
     };
-    if let Some(t) = ms("BCSETUP_HTTP_TIMEOUT_MS") {
+    if let Some(t) = ms("BCSETUP_HTTP_TIMEOUT_MS")? {
         limits.timeouts.request = t;
         limits.timeouts.connect = limits.timeouts.connect.min(t);
     }
-    if let Some(d) = ms("BCSETUP_VERIFY_DEADLINE_MS") {
+    if let Some(d) = ms("BCSETUP_VERIFY_DEADLINE_MS")? {
         limits.deadline = d;
     }
-    limits
+    Ok(limits)
 }

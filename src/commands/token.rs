@@ -27,7 +27,15 @@ pub fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
             .warn("--reveal: the access token is shown on screen; clear the scrollback when done");
     }
     // The one place `token` exposes the secret: the bytes go straight to stdout.
-    ctx.printer
-        .data(&format!("{}\n", creds.access_token.expose_secret()));
+    if ctx.printer.json {
+        ctx.printer.json(&serde_json::json!({
+            "ok": true,
+            "profile": ctx.profile,
+            "access_token": creds.access_token.expose_secret(),
+        }));
+    } else {
+        ctx.printer
+            .data(&format!("{}\n", creds.access_token.expose_secret()));
+    }
     Ok(())
 }

@@ -36,7 +36,10 @@ impl FileStore {
     fn load(path: &Path) -> Result<BTreeMap<String, String>, StoreError> {
         // A FIFO or device in place of the file would block or never end: refuse before opening.
         if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            return Err(StoreError::File(format!("{} is not a regular file", path.display())));
+            return Err(StoreError::File(format!(
+                "{} is not a regular file",
+                path.display()
+            )));
         }
         match fs::read_to_string(path) {
             Ok(text) => toml::from_str(&text)

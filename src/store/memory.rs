@@ -62,7 +62,11 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn get(&self, key: &Key) -> Result<Option<SecretString>, StoreError> {
         self.check()?;
-        Ok(self.secrets.borrow().get(key.user()).map(|s| SecretString::from(s.expose_secret())))
+        Ok(self
+            .secrets
+            .borrow()
+            .get(key.user())
+            .map(|s| SecretString::from(s.expose_secret())))
     }
 
     fn set(&self, key: &Key, secret: &SecretString) -> Result<(), StoreError> {
@@ -70,7 +74,9 @@ impl SecretStore for MemoryStore {
         if self.drop_next_write.take() {
             return Ok(());
         }
-        self.secrets.borrow_mut().insert(key.user().to_owned(), SecretString::from(secret.expose_secret()));
+        self.secrets
+            .borrow_mut()
+            .insert(key.user().to_owned(), SecretString::from(secret.expose_secret()));
         Ok(())
     }
 

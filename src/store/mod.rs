@@ -41,12 +41,16 @@ impl Key {
 
     /// The staged access token of an unfinished rotation: user `<profile>/pending`.
     pub fn pending_access_token(profile: &ProfileName) -> Self {
-        Self { user: format!("{}/pending", profile.as_str()) }
+        Self {
+            user: format!("{}/pending", profile.as_str()),
+        }
     }
 
     /// The staged client secret of an unfinished rotation: user `<profile>/pending-client-secret`.
     pub fn pending_client_secret(profile: &ProfileName) -> Self {
-        Self { user: format!("{}/pending-client-secret", profile.as_str()) }
+        Self {
+            user: format!("{}/pending-client-secret", profile.as_str()),
+        }
     }
 
     /// The keyring user name.

@@ -21,11 +21,18 @@ pub fn newest_credentials_file(dir: &Path) -> Option<PathBuf> {
         .ok()?
         .flatten()
         .take(200)
-        .filter(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("txt")))
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+        })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
-    candidates.into_iter().map(|(_, p)| p).find(|p| credentials_file::read_path(p).is_ok())
+    candidates
+        .into_iter()
+        .map(|(_, p)| p)
+        .find(|p| credentials_file::read_path(p).is_ok())
 }
 
 #[cfg(test)]

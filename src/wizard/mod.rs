@@ -131,7 +131,10 @@ impl Given {
 
 /// Resolve every input, prompting only for what was not given.
 pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
-    let mut errors = InputErrors { non_interactive: inputs.prompter.is_none(), ..InputErrors::default() };
+    let mut errors = InputErrors {
+        non_interactive: inputs.prompter.is_none(),
+        ..InputErrors::default()
+    };
     let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Input(errors));
@@ -145,8 +148,16 @@ pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
 
 fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputErrors) -> Given {
     let file = read_credentials_file(args, stdin, errors);
-    let source_file = args.credentials_file.clone().filter(|p| file.is_some() && p.as_os_str() != "-");
-    let mut g = Given { token_type: args.token_type, access: args.access, source_file, ..Given::default() };
+    let source_file = args
+        .credentials_file
+        .clone()
+        .filter(|p| file.is_some() && p.as_os_str() != "-");
+    let mut g = Given {
+        token_type: args.token_type,
+        access: args.access,
+        source_file,
+        ..Given::default()
+    };
 
     let name = args
         .name
@@ -345,14 +356,23 @@ fn ask(g: Given, inputs: &mut Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPl
     }
     let list = Checklist::new(token_type, access, &plan.scopes, Some(&plan.account_name));
     steps::checklist(p, &list, &store_hash, inputs.can_open_browser)?;
-    let suggestion = inputs.downloads.as_deref().and_then(import::newest_credentials_file);
+    let suggestion = inputs
+        .downloads
+        .as_deref()
+        .and_then(import::newest_credentials_file);
     let pasted = steps::credentials(p, suggestion.as_deref())?;
     if let Some((path, file)) = pasted.file {
         if let Some(file_store) = file.store_hash.filter(|h| *h != store_hash) {
-            p.note(&format!("  the file is for store {file_store}, not {store_hash}: using {file_store}"));
+            p.note(&format!(
+                "  the file is for store {file_store}, not {store_hash}: using {file_store}"
+            ));
             store_hash = file_store;
         }
-        if let Some(name) = file.client_name.as_deref().and_then(|n| AccountName::parse(n).ok()) {
+        if let Some(name) = file
+            .client_name
+            .as_deref()
+            .and_then(|n| AccountName::parse(n).ok())
+        {
             plan.account_name = name;
         }
         plan.source_file = Some(path);
@@ -474,7 +494,10 @@ mod tests {
         assert!(p.answers.is_empty());
         let notes = p.notes.join("\n");
         assert!(notes.contains("→ store abc123"), "{notes}");
-        assert!(notes.contains("Create API Token"), "the checklist is shown: {notes}");
+        assert!(
+            notes.contains("Create API Token"),
+            "the checklist is shown: {notes}"
+        );
         assert!(notes.contains("••••3456"), "{notes}");
         assert!(!notes.contains("SENTINEL"), "{notes}");
     }
@@ -518,7 +541,11 @@ mod tests {
             scopes: Some(ScopeSet::parse("products", TokenType::Api).unwrap()),
             store: Some(StoreHash::parse("abc123").unwrap()),
         };
-        let args = InitArgs { access: Some(Access::ReadOnly), access_token_stdin: true, ..InitArgs::default() };
+        let args = InitArgs {
+            access: Some(Access::ReadOnly),
+            access_token_stdin: true,
+            ..InitArgs::default()
+        };
         let mut stdin: &[u8] = b"tok\n";
         let plan = resolve(Inputs {
             args: &args,

@@ -128,7 +128,10 @@ pub struct ScriptedPrompter {
 impl ScriptedPrompter {
     /// A prompter with these answers.
     pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
-        Self { answers: answers.into_iter().collect(), ..Self::default() }
+        Self {
+            answers: answers.into_iter().collect(),
+            ..Self::default()
+        }
     }
 
     fn next(&mut self, prompt: &str) -> Result<Answer, Error> {

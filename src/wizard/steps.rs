@@ -20,39 +20,73 @@ pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
         "V2/V3 API token — REST API: migrations, integrations",
         "Stencil-CLI token — theme development with stencil-cli",
     ];
-    Ok(if p.select("Token type", &items, 0)? == 1 { TokenType::Stencil } else { TokenType::Api })
+    Ok(if p.select("Token type", &items, 0)? == 1 {
+        TokenType::Stencil
+    } else {
+        TokenType::Api
+    })
 }
 
 /// Account name, re-asked until it has at least 4 characters.
 pub fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
-    let raw = p.input("API account name (you will type the same in the control panel)", false, &|s| {
-        AccountName::parse(s).map(|_| ())
-    })?;
+    let raw = p.input(
+        "API account name (you will type the same in the control panel)",
+        false,
+        &|s| AccountName::parse(s).map(|_| ()),
+    )?;
     AccountName::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
 }
 
 /// Access: Read-only (FROM BigCommerce) or Modify (TO BigCommerce); stencil's two access levels.
 pub fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Error> {
     let items: [&str; 2] = match token_type {
-        TokenType::Api => ["Read-only — migrating data FROM BigCommerce", "Modify — migrating data TO BigCommerce"],
+        TokenType::Api => [
+            "Read-only — migrating data FROM BigCommerce",
+            "Modify — migrating data TO BigCommerce",
+        ],
         TokenType::Stencil => ["Local development only", "Publish theme (Themes: Modify)"],
     };
-    Ok(if p.select("Access", &items, 0)? == 1 { Access::Modify } else { Access::ReadOnly })
+    Ok(if p.select("Access", &items, 0)? == 1 {
+        Access::Modify
+    } else {
+        Access::ReadOnly
+    })
 }
 
 /// Scopes: the catalog with the migration scopes pre-checked; required ones are kept whatever is picked.
 pub fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result<ScopeSet, Error> {
     let labels: Vec<String> = SCOPES
         .iter()
-        .map(|s| if s.required { format!("{} (required)", s.ui_name) } else { s.ui_name.to_owned() })
+        .map(|s| {
+            if s.required {
+                format!("{} (required)", s.ui_name)
+            } else {
+                s.ui_name.to_owned()
+            }
+        })
         .collect();
     let items: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let checked: Vec<bool> = SCOPES.iter().map(|s| current.map_or(s.migration, |c| c.contains(s.key))).collect();
+    let checked: Vec<bool> = SCOPES
+        .iter()
+        .map(|s| current.map_or(s.migration, |c| c.contains(s.key)))
+        .collect();
     let picks = p.multi_select("Scopes (space toggles, enter accepts)", &items, &checked)?;
-    let keys: Vec<&str> = picks.iter().filter_map(|&i| SCOPES.get(i)).map(|s| s.key).collect();
-    let list = if keys.is_empty() { "information".to_owned() } else { keys.join(",") };
+    let keys: Vec<&str> = picks
+        .iter()
+        .filter_map(|&i| SCOPES.get(i))
+        .map(|s| s.key)
+        .collect();
+    let list = if keys.is_empty() {
+        "information".to_owned()
+    } else {
+        keys.join(",")
+    };
     let set = ScopeSet::parse(&list, TokenType::Api).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
-    let kept: Vec<&str> = set.iter().filter(|s| !keys.contains(&s.key)).map(|s| s.ui_name).collect();
+    let kept: Vec<&str> = set
+        .iter()
+        .filter(|s| !keys.contains(&s.key))
+        .map(|s| s.ui_name)
+        .collect();
     if !kept.is_empty() {
         p.note(&format!("  kept (required for a migration): {}", kept.join(", ")));
     }
@@ -61,14 +95,21 @@ pub fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result<ScopeS
 
 /// Store: a hash, an API path or a control-panel URL, normalised and echoed back.
 pub fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
-    let raw = p.input("Store hash, API path or control-panel URL", false, &|s| StoreHash::parse(s).map(|_| ()))?;
+    let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
+        StoreHash::parse(s).map(|_| ())
+    })?;
     let hash = StoreHash::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
     p.note(&format!("  → store {hash} (API path {})", hash.api_path()));
     Ok(hash)
 }
 
 /// The control-panel checklist, then an offer to open the control panel (only where a browser can open).
-pub fn checklist(p: &mut dyn Prompter, list: &Checklist, store: &StoreHash, can_open: bool) -> Result<(), Error> {
+pub fn checklist(
+    p: &mut dyn Prompter,
+    list: &Checklist,
+    store: &StoreHash,
+    can_open: bool,
+) -> Result<(), Error> {
     p.note(&list.render());
     let url = format!("{}settings/api-accounts", store.control_panel_url());
     if can_open && p.confirm(&format!("Open {url} in your browser?"), false)? && open_url(&url).is_err() {
@@ -91,7 +132,11 @@ fn open_url(url: &str) -> std::io::Result<()> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()?;
-    if status.success() { Ok(()) } else { Err(std::io::Error::other("the opener failed")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("the opener failed"))
+    }
 }
 
 /// The credentials the control panel showed once: imported from its .txt file, or pasted.
@@ -108,28 +153,54 @@ pub struct Pasted {
 
 /// Offer to import the downloaded .txt (suggesting the newest one in Downloads), else ask to paste.
 pub fn credentials(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<Pasted, Error> {
-    let suggested = suggestion.map(|s| format!("Import {} (the newest credentials file in Downloads)", s.display()));
+    let suggested = suggestion.map(|s| {
+        format!(
+            "Import {} (the newest credentials file in Downloads)",
+            s.display()
+        )
+    });
     let mut items: Vec<&str> = suggested.iter().map(String::as_str).collect();
-    items.extend(["Import another credentials .txt file", "Paste them (hidden input)"]);
+    items.extend([
+        "Import another credentials .txt file",
+        "Paste them (hidden input)",
+    ]);
     let choice = p.select("The credentials shown after Save", &items, 0)?;
     let path = match (suggestion, choice) {
         (Some(s), 0) => Some(s.to_owned()),
-        (Some(_), 1) | (None, 0) => Some(PathBuf::from(p.input("Path of the .txt file", false, &|s| {
-            credentials_file::read_path(Path::new(s.trim())).map(|_| ()).map_err(|e| e.to_string())
-        })?.trim())),
+        (Some(_), 1) | (None, 0) => Some(PathBuf::from(
+            p.input("Path of the .txt file", false, &|s| {
+                credentials_file::read_path(Path::new(s.trim()))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })?
+            .trim(),
+        )),
         _ => None,
     };
     if let Some(path) = path {
         let file = credentials_file::read_path(&path).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
         p.note(&format!("  → access token {}", mask(&file.access_token)));
         let token = SecretString::from(file.access_token.expose_secret());
-        let client_secret = file.client_secret.as_ref().map(|s| SecretString::from(s.expose_secret()));
-        return Ok(Pasted { token, client_id: file.client_id.clone(), client_secret, file: Some((path, file)) });
+        let client_secret = file
+            .client_secret
+            .as_ref()
+            .map(|s| SecretString::from(s.expose_secret()));
+        return Ok(Pasted {
+            token,
+            client_id: file.client_id.clone(),
+            client_secret,
+            file: Some((path, file)),
+        });
     }
     let token = access_token(p)?;
     let client_id = client_id(p)?;
     let client_secret = client_secret(p)?;
-    Ok(Pasted { token, client_id, client_secret, file: None })
+    Ok(Pasted {
+        token,
+        client_id,
+        client_secret,
+        file: None,
+    })
 }
 
 /// The access token, hidden, re-asked until it is sendable; echoed as a mask.
@@ -148,7 +219,9 @@ pub fn access_token(p: &mut dyn Prompter) -> Result<SecretString, Error> {
 }
 
 fn client_id(p: &mut dyn Prompter) -> Result<Option<String>, Error> {
-    let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|_| Ok(()))?;
+    let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|_| {
+        Ok(())
+    })?;
     Ok(Some(id.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 
@@ -162,7 +235,11 @@ fn client_secret(p: &mut dyn Prompter) -> Result<Option<SecretString>, Error> {
 pub fn mask(secret: &SecretString) -> String {
     let s = secret.expose_secret();
     let n = s.chars().count();
-    let tail: String = if n > 8 { s.chars().skip(n - 4).collect() } else { String::new() };
+    let tail: String = if n > 8 {
+        s.chars().skip(n - 4).collect()
+    } else {
+        String::new()
+    };
     format!("••••{tail} ({n} characters)")
 }
 
@@ -172,7 +249,10 @@ mod tests {
 
     #[test]
     fn masks_show_at_most_the_last_four() {
-        assert_eq!(mask(&SecretString::from("abcdefghijklmnop")), "••••mnop (16 characters)");
+        assert_eq!(
+            mask(&SecretString::from("abcdefghijklmnop")),
+            "••••mnop (16 characters)"
+        );
         assert_eq!(mask(&SecretString::from("short")), "•••• (5 characters)");
     }
 }

@@ -13,31 +13,63 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % below.max(1)
     }
 }
 
 fn rotate_args(name: &str) -> Vec<String> {
-    ["init", "--token-type", "api", "--access", "read-only", "--store-hash", STORE, "--scopes", "products"]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(["--name".into(), name.into(), "--access-token-stdin".into(), "--no-verify".into(), "--yes".into()])
-        .collect()
+    [
+        "init",
+        "--token-type",
+        "api",
+        "--access",
+        "read-only",
+        "--store-hash",
+        STORE,
+        "--scopes",
+        "products",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([
+        "--name".into(),
+        name.into(),
+        "--access-token-stdin".into(),
+        "--no-verify".into(),
+        "--yes".into(),
+    ])
+    .collect()
 }
 
 /// Start a rotation to `token` and kill it after `delay` (or let it finish when the delay is long).
 fn rotate_and_kill(env: &TestEnv, token: &str, name: &str, delay: Duration) -> bool {
     let args = rotate_args(name);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut child = env.std_cmd(&args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(format!("{token}\n").as_bytes()).unwrap();
+    let mut child = env
+        .std_cmd(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{token}\n").as_bytes())
+        .unwrap();
     let deadline = Instant::now() + delay;
     while Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {
             return false;
         }
-        std::thread::sleep(Duration::from_micros(200).min(deadline.saturating_duration_since(Instant::now())));
+        std::thread::sleep(
+            Duration::from_micros(200).min(deadline.saturating_duration_since(Instant::now())),
+        );
     }
     let killed = child.try_wait().unwrap().is_none() && child.kill().is_ok();
     let _ = child.wait();
@@ -56,7 +88,12 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
     let started = Instant::now();
     rotate_and_kill(&env, &tokens[0], names[0], Duration::from_secs(30));
     let full = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let seed = u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
+    let seed = u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos(),
+    );
     eprintln!("crash test: full rotation {full} µs, seed {seed}");
     let mut rng = Lcg(seed);
     let (mut old_kept, mut new_kept, mut kills) = (0, 0, 0);
@@ -70,16 +107,39 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
         kills += usize::from(rotate_and_kill(&env, &tokens[to], names[to], delay));
         // The next bcsetup run finishes or undoes whatever was interrupted.
         let verify = env.run(&["verify", "--json"], "");
-        assert_eq!(verify.code, 0, "run {run} (seed {seed}, delay {delay:?}): {}", verify.stderr);
+        assert_eq!(
+            verify.code, 0,
+            "run {run} (seed {seed}, delay {delay:?}): {}",
+            verify.stderr
+        );
         let status = env.run(&["status", "--json"], "");
         assert_eq!(status.code, 0, "profiles.toml must stay valid: {}", status.stderr);
-        let account = status.json()["profiles"][0]["account_name"].as_str().unwrap().to_owned();
+        let account = status.json()["profiles"][0]["account_name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let token = env.keyring_token().expect("a token is always stored");
-        let holder = tokens.iter().position(|t| *t == token).expect("the token is one of the two");
-        assert_eq!(account, names[holder], "run {run} (seed {seed}, delay {delay:?}): keyring and metadata disagree");
-        assert!(!env.profiles_toml().contains("[pending"), "run {run}: a pending rotation was left behind");
-        assert!(!env.keyring.unwrap().search_all("bcsetup").contains("pending"), "run {run}: staging keys left");
-        if holder == to { new_kept += 1 } else if holder == from { old_kept += 1 }
+        let holder = tokens
+            .iter()
+            .position(|t| *t == token)
+            .expect("the token is one of the two");
+        assert_eq!(
+            account, names[holder],
+            "run {run} (seed {seed}, delay {delay:?}): keyring and metadata disagree"
+        );
+        assert!(
+            !env.profiles_toml().contains("[pending"),
+            "run {run}: a pending rotation was left behind"
+        );
+        assert!(
+            !env.keyring.unwrap().search_all("bcsetup").contains("pending"),
+            "run {run}: staging keys left"
+        );
+        if holder == to {
+            new_kept += 1;
+        } else if holder == from {
+            old_kept += 1;
+        }
         // Make sure the next round rotates away from whatever is stored now.
         if holder != to {
             rotate_and_kill(&env, &tokens[to], names[to], Duration::from_secs(30));
@@ -87,7 +147,10 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
     }
     eprintln!("crash test: {run} runs, {kills} killed mid-way, old kept {old_kept}, new in place {new_kept}");
     assert!(kills >= 50, "only {kills} runs were killed before finishing");
-    assert!(old_kept > 0 && new_kept > 0, "the kills did not cover both sides of the commit point (old {old_kept}, new {new_kept})");
+    assert!(
+        old_kept > 0 && new_kept > 0,
+        "the kills did not cover both sides of the commit point (old {old_kept}, new {new_kept})"
+    );
 }
 
 #[test]
@@ -100,8 +163,19 @@ fn twenty_parallel_inits_on_twenty_profiles_lose_nothing() {
             let mut args = rotate_args("Parallel account");
             args.extend(["--profile".into(), profile, "--insecure-storage".into()]);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let mut child = env.std_cmd(&args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
-            child.stdin.take().unwrap().write_all(format!("{token}\n").as_bytes()).unwrap();
+            let mut child = env
+                .std_cmd(&args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{token}\n").as_bytes())
+                .unwrap();
             child
         })
         .collect();

@@ -31,12 +31,23 @@ fn rotate(env: &TestEnv) -> crate::support::Outcome {
 /// that `verify` (which records the time).
 fn assert_intact(env: &TestEnv, toml: &str, case: &str) -> String {
     env.fake.clear_faults();
-    assert_eq!(env.keyring_token().as_deref(), Some(OLD), "{case}: the old token was replaced");
+    assert_eq!(
+        env.keyring_token().as_deref(),
+        Some(OLD),
+        "{case}: the old token was replaced"
+    );
     assert_eq!(env.profiles_toml(), toml, "{case}: profiles.toml changed");
     let search = env.keyring.unwrap().search_all("bcsetup");
-    assert!(!search.contains(&format!("{}/pending", env.profile)), "{case}: staging keys left:\n{search}");
+    assert!(
+        !search.contains(&format!("{}/pending", env.profile)),
+        "{case}: staging keys left:\n{search}"
+    );
     let verify = env.run(&["verify"], "");
-    assert_eq!(verify.code, 0, "{case}: verify after the fault: {}", verify.stderr);
+    assert_eq!(
+        verify.code, 0,
+        "{case}: verify after the fault: {}",
+        verify.stderr
+    );
     env.profiles_toml()
 }
 
@@ -44,23 +55,67 @@ fn assert_intact(env: &TestEnv, toml: &str, case: &str) -> String {
 type Case = (&'static str, Box<dyn Fn(&mut TestEnv)>, i32, &'static str);
 
 #[test]
+#[allow(clippy::too_many_lines)] // one table of faults reads better than several
 fn bigcommerce_faults_leave_the_previous_credentials_working() {
     let redirect_target = TestEnv::new();
     let elsewhere = format!("{}/stores/{STORE}/v3/hooks", redirect_target.fake.base_url());
     let cases: Vec<Case> = vec![
-        ("401", Box::new(|e: &mut TestEnv| e.fake.revoke(NEW)), 3, "rejected the access token"),
-        ("403 storm", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(403))), 3, "does not belong"),
-        ("404 storm", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(404))), 3, "does not belong"),
+        (
+            "401",
+            Box::new(|e: &mut TestEnv| e.fake.revoke(NEW)),
+            3,
+            "rejected the access token",
+        ),
+        (
+            "403 storm",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(403))),
+            3,
+            "does not belong",
+        ),
+        (
+            "404 storm",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(404))),
+            3,
+            "does not belong",
+        ),
         (
             "429 past the wait budget",
-            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::RateLimited { reset_ms: 40_000, retry_after_s: None })),
+            Box::new(|e: &mut TestEnv| {
+                e.fake.fail_next(
+                    1000,
+                    Fault::RateLimited {
+                        reset_ms: 40_000,
+                        retry_after_s: None,
+                    },
+                );
+            }),
             5,
             "rate-limiting",
         ),
-        ("429 without headers", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::RateLimitedNoHeaders)), 5, "429"),
-        ("500 storm", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(500))), 5, "500"),
-        ("503 storm", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(503))), 5, "503"),
-        ("507 plan limit", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(507))), 5, "507"),
+        (
+            "429 without headers",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::RateLimitedNoHeaders)),
+            5,
+            "429",
+        ),
+        (
+            "500 storm",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(500))),
+            5,
+            "500",
+        ),
+        (
+            "503 storm",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(503))),
+            5,
+            "503",
+        ),
+        (
+            "507 plan limit",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::Status(507))),
+            5,
+            "507",
+        ),
         (
             "slow past the timeout",
             Box::new(|e: &mut TestEnv| {
@@ -70,7 +125,12 @@ fn bigcommerce_faults_leave_the_previous_credentials_working() {
             5,
             "timed out",
         ),
-        ("connection reset", Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::ResetConnection)), 5, "could not reach"),
+        (
+            "connection reset",
+            Box::new(|e: &mut TestEnv| e.fake.fail_next(1000, Fault::ResetConnection)),
+            5,
+            "could not reach",
+        ),
         (
             "redirect to another host",
             Box::new(move |e: &mut TestEnv| {
@@ -86,11 +146,18 @@ fn bigcommerce_faults_leave_the_previous_credentials_working() {
         inject(&mut env);
         let out = rotate(&env);
         assert_eq!(out.code, *code, "{case}: {}", out.stderr);
-        assert!(out.stderr.contains(needle), "{case}: `{needle}` not in:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(needle),
+            "{case}: `{needle}` not in:\n{}",
+            out.stderr
+        );
         env.set_env("BCSETUP_HTTP_TIMEOUT_MS", "20000");
         assert_intact(&env, &toml, case);
     }
-    assert!(redirect_target.fake.requests().is_empty(), "the token followed a redirect");
+    assert!(
+        redirect_target.fake.requests().is_empty(),
+        "the token followed a redirect"
+    );
     eprintln!("fault battery: {} BigCommerce faults", cases.len());
 }
 
@@ -111,9 +178,16 @@ fn no_bus_and_a_bus_without_a_secret_service_are_exit_6() {
     let mut env = keyring_env!();
     let mut toml = stored(&mut env);
     let dead = format!("unix:path={}/no-such-bus", env.root.path().display());
-    let Some(bare) = SecretService::private() else { return };
+    let Some(bare) = SecretService::private() else {
+        return;
+    };
     bare.stop_keyring();
-    let bare_bus = bare.envs().into_iter().find(|(k, _)| k == "DBUS_SESSION_BUS_ADDRESS").unwrap().1;
+    let bare_bus = bare
+        .envs()
+        .into_iter()
+        .find(|(k, _)| k == "DBUS_SESSION_BUS_ADDRESS")
+        .unwrap()
+        .1;
     for (case, bus) in [("no D-Bus", dead), ("D-Bus without a Secret Service", bare_bus)] {
         env.fake.clear_log();
         let out = env
@@ -126,21 +200,30 @@ fn no_bus_and_a_bus_without_a_secret_service_are_exit_6() {
         assert_eq!(out.status.code(), Some(6), "{case}: {stderr}");
         assert!(stderr.contains("--insecure-storage"), "{case}: {stderr}");
         assert!(!stderr.contains(NEW));
-        assert!(env.fake.requests().is_empty(), "{case}: API quota spent before storage was known to work");
+        assert!(
+            env.fake.requests().is_empty(),
+            "{case}: API quota spent before storage was known to work"
+        );
         toml = assert_intact(&env, &toml, case);
     }
 }
 
 #[test]
 fn a_locked_keyring_is_exit_6_and_keeps_the_old_token() {
-    let Some(ss) = SecretService::private() else { return };
+    let Some(ss) = SecretService::private() else {
+        return;
+    };
     let mut env = TestEnv::new();
     for (k, v) in ss.envs() {
         env.set_env(&k, &v);
     }
     env.token(OLD, TokenSpec::all(STORE, Level::ReadOnly));
     env.token(NEW, TokenSpec::all(STORE, Level::ReadOnly));
-    assert_eq!(env.init(OLD, &["--access", "read-only", "--scopes", "products"]).code, 0);
+    assert_eq!(
+        env.init(OLD, &["--access", "read-only", "--scopes", "products"])
+            .code,
+        0
+    );
     let toml = env.profiles_toml();
     ss.lock();
     let out = rotate(&env);
@@ -156,18 +239,27 @@ fn a_locked_keyring_is_exit_6_and_keeps_the_old_token() {
 
 /// Run `bcsetup ARGS` in a private mount namespace where `script` first changes the config dir.
 fn in_namespace(env: &TestEnv, script: &str, args: &[&str], stdin: &str) -> Option<crate::support::Outcome> {
-    let probe = std::process::Command::new("unshare").args(["-m", "true"]).output();
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "true"])
+        .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("SKIPPED: `unshare -m` is not permitted here (needs root): cannot simulate a read-only or full disk");
+        eprintln!(
+            "SKIPPED: `unshare -m` is not permitted here (needs root): cannot simulate a read-only or full disk"
+        );
         return None;
     }
     let cmd = env.std_cmd(args);
     let mut wrapped = std::process::Command::new("unshare");
     wrapped.args(["-m", "sh", "-c", &format!("set -e; {script}; exec \"$0\" \"$@\"")]);
     wrapped.arg(cmd.get_program()).args(cmd.get_args());
-    wrapped.env_clear().envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    wrapped
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
     wrapped.env("CFG", env.config_dir());
-    wrapped.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    wrapped
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = wrapped.spawn().unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -181,7 +273,11 @@ fn in_namespace(env: &TestEnv, script: &str, args: &[&str], stdin: &str) -> Opti
 #[test]
 fn a_read_only_or_full_config_dir_keeps_the_old_credentials() {
     let cases = [
-        ("read-only config dir", r#"mount --bind "$CFG" "$CFG"; mount -o remount,bind,ro "$CFG""#, "Read-only file system"),
+        (
+            "read-only config dir",
+            r#"mount --bind "$CFG" "$CFG"; mount -o remount,bind,ro "$CFG""#,
+            "Read-only file system",
+        ),
         (
             "full disk",
             r#"cp -a "$CFG" "$CFG.copy"; mount -t tmpfs -o size=64k tmpfs "$CFG"; cp -a "$CFG.copy/." "$CFG"; rm -rf "$CFG.copy"; dd if=/dev/zero of="$CFG/fill" bs=4k 2>/dev/null || true"#,
@@ -191,11 +287,20 @@ fn a_read_only_or_full_config_dir_keeps_the_old_credentials() {
     for (case, script, needle) in cases {
         let mut env = keyring_env!();
         let toml = stored(&mut env);
-        let Some(out) = in_namespace(&env, script, &["init", "--yes", "--access-token-stdin"], &format!("{NEW}\n")) else {
+        let Some(out) = in_namespace(
+            &env,
+            script,
+            &["init", "--yes", "--access-token-stdin"],
+            &format!("{NEW}\n"),
+        ) else {
             return;
         };
         assert_eq!(out.code, 2, "{case}: {}", out.stderr);
-        assert!(out.stderr.contains(needle), "{case}: `{needle}` not in:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(needle),
+            "{case}: `{needle}` not in:\n{}",
+            out.stderr
+        );
         assert!(!out.stderr.contains(NEW));
         // The keyring lives outside the namespace: the staged secrets must have been rolled back.
         assert_intact(&env, &toml, case);

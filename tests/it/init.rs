@@ -7,7 +7,11 @@ fn init_stores_the_token_where_secret_tool_finds_it() {
     let token = env.token("SENTINELa1b2c3d4e5", TokenSpec::all(STORE, Level::Modify));
     let out = env.init(&token, &["--client-id", "client-xyz", "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.is_empty(), "human mode keeps stdout clean: {}", out.stdout);
+    assert!(
+        out.stdout.is_empty(),
+        "human mode keeps stdout clean: {}",
+        out.stdout
+    );
     assert!(out.stderr.contains("Saved profile"), "{}", out.stderr);
     // Interop with a program we did not write: exactly the token, nothing else.
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
@@ -79,7 +83,10 @@ fn rotation_needs_yes_and_keeps_the_old_token_until_the_new_one_is_proven() {
     assert_eq!(env.profiles_toml(), before);
 
     // A token lacking a scope: exit 4, the old one stays.
-    let weak = env.token("SENTINELweak0001", TokenSpec::all(STORE, Level::Modify).with("products", Level::ReadOnly));
+    let weak = env.token(
+        "SENTINELweak0001",
+        TokenSpec::all(STORE, Level::Modify).with("products", Level::ReadOnly),
+    );
     assert_eq!(env.init(&weak, &["--yes"]).code, 4);
     assert_eq!(env.keyring_token().as_deref(), Some(old.as_str()));
     assert_eq!(env.profiles_toml(), before);
@@ -87,8 +94,16 @@ fn rotation_needs_yes_and_keeps_the_old_token_until_the_new_one_is_proven() {
     // A good new token replaces it, and the profile records the rotation.
     let out = env.init(&new, &["--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("delete the old API account"), "{}", out.stderr);
-    assert!(out.stderr.contains("Webhooks, metafields and scripts"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("delete the old API account"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Webhooks, metafields and scripts"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.keyring_token().as_deref(), Some(new.as_str()));
     assert!(env.profiles_toml().contains("rotated_at"));
 }
@@ -107,7 +122,16 @@ fn credentials_file_import_fills_store_name_and_token() {
     )
     .unwrap();
     let out = env.run(
-        &["init", "--token-type", "api", "--access", "modify", "--yes", "--credentials-file", file.to_str().unwrap()],
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "modify",
+            "--yes",
+            "--credentials-file",
+            file.to_str().unwrap(),
+        ],
         "",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -116,15 +140,31 @@ fn credentials_file_import_fills_store_name_and_token() {
     let stored_secret = ss.lookup("bcsetup", &format!("{}/client-secret", env.profile));
     assert_eq!(stored_secret.as_deref(), Some(secret.as_str()));
     let toml = env.profiles_toml();
-    assert!(toml.contains("account_name = \"Migration bot\"") && toml.contains("cid123"), "{toml}");
+    assert!(
+        toml.contains("account_name = \"Migration bot\"") && toml.contains("cid123"),
+        "{toml}"
+    );
 }
 
 #[test]
 fn credentials_file_from_stdin() {
     let mut env = keyring_env!();
     let token = env.token("SENTINELstdinfile", TokenSpec::all(STORE, Level::ReadOnly));
-    let text = format!("access_token = {token}\nname = Reader account\napi-path = https://api.bigcommerce.com/stores/{STORE}/v3\n");
-    let out = env.run(&["init", "--token-type", "api", "--access", "read-only", "--credentials-file", "-"], &text);
+    let text = format!(
+        "access_token = {token}\nname = Reader account\napi-path = https://api.bigcommerce.com/stores/{STORE}/v3\n"
+    );
+    let out = env.run(
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "read-only",
+            "--credentials-file",
+            "-",
+        ],
+        &text,
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
 }
@@ -135,8 +175,15 @@ fn no_secret_service_is_exit_6_before_any_request_and_nothing_is_written() {
     let token = env.token("SENTINELnobus0001", TokenSpec::all(STORE, Level::Modify));
     let out = env.init(&token, &["--yes"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
-    assert!(out.stderr.contains("--insecure-storage"), "the hint names the fallback: {}", out.stderr);
-    assert!(env.fake.requests().is_empty(), "no API quota spent before storage is known to work");
+    assert!(
+        out.stderr.contains("--insecure-storage"),
+        "the hint names the fallback: {}",
+        out.stderr
+    );
+    assert!(
+        env.fake.requests().is_empty(),
+        "no API quota spent before storage is known to work"
+    );
     assert!(!env.config_dir().join("profiles.toml").exists());
 }
 
@@ -146,14 +193,21 @@ fn insecure_storage_is_explicit_and_private() {
     let token = env.token("SENTINELfile0002", TokenSpec::all(STORE, Level::Modify));
     let out = env.init(&token, &["--insecure-storage", "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("warning: --insecure-storage"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: --insecure-storage"),
+        "{}",
+        out.stderr
+    );
     let file = env.config_dir().join(format!("secrets/{}.toml", env.profile));
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains(&token));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     let status = env.run(&["status", "--json"], "");
     assert_eq!(status.json()["profiles"][0]["storage"], "file");

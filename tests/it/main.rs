@@ -6,25 +6,33 @@
 
 mod support;
 
-/// `init` end to end: storage, rotation, credentials files, storage failures.
-mod init;
-/// Missing and invalid inputs: exit 2, everything listed, nothing written.
+/// Missing inputs listed at once, JSON errors, corrupt profiles.toml, the API base policy, exit 7.
 mod bad_input;
 /// The bad-input battery: one bad input per row through every entry point; nothing changes.
+#[cfg(target_os = "linux")]
 mod battery;
-/// The scope proof and its failure modes against the fake.
-mod verify;
-/// `status`.
-mod status;
-/// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
-mod token_env_exec;
-/// `remove`: keyring entries and metadata gone, the revoke note, confirmation.
-mod remove;
-/// `scopes`: the control-panel checklist on stdout.
-mod scopes;
-/// The interactive wizard through a real pseudo-terminal.
-mod pty;
 /// SIGKILL during a rotation, parallel runs.
 mod crash;
 /// The fault battery: BigCommerce, storage and filesystem faults during a rotation.
 mod faults;
+/// `init` end to end: storage, rotation, credentials files, storage failures.
+mod init;
+/// Secret leakage: every command and mode, failure paths, panics, `/proc/<pid>/cmdline`.
+#[cfg(target_os = "linux")]
+mod leaks;
+/// TLS and network policy: http only for loopback, certificates checked, proxies, no redirects
+/// (trust added through `SSL_CERT_FILE`, which only the Linux verifier reads).
+#[cfg(target_os = "linux")]
+mod network;
+/// The interactive wizard through a real pseudo-terminal.
+mod pty;
+/// `remove`: keyring entries and metadata gone, the revoke note, confirmation.
+mod remove;
+/// `scopes`: the control-panel checklist on stdout.
+mod scopes;
+/// `status`.
+mod status;
+/// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
+mod token_env_exec;
+/// The scope proof and its failure modes against the fake.
+mod verify;

@@ -24,9 +24,15 @@ struct Pty {
 impl Pty {
     fn spawn(env: &TestEnv, args: &[&str]) -> Self {
         let mut session = expectrl::Session::spawn(env.std_cmd(args)).expect("spawn on a PTY");
-        session.get_process_mut().set_window_size(80, 24).expect("window size");
+        session
+            .get_process_mut()
+            .set_window_size(80, 24)
+            .expect("window size");
         session.set_expect_timeout(Some(Duration::from_secs(20)));
-        Self { session, screen: String::new() }
+        Self {
+            session,
+            screen: String::new(),
+        }
     }
 
     /// Wait for `needle`, keeping what came before it.
@@ -36,7 +42,10 @@ impl Pty {
                 self.screen.push_str(&String::from_utf8_lossy(found.before()));
                 self.screen.push_str(&String::from_utf8_lossy(found.as_bytes()));
             }
-            Err(e) => panic!("waiting for {needle:?}: {e}\n--- screen so far ---\n{}", self.screen),
+            Err(e) => panic!(
+                "waiting for {needle:?}: {e}\n--- screen so far ---\n{}",
+                self.screen
+            ),
         }
     }
 
@@ -112,8 +121,14 @@ fn happy_path_through_the_real_terminal() {
     pty.expect("Saved profile");
     let (code, screen) = pty.finish();
     assert_eq!(code, 0, "{screen}");
-    assert!(!screen.contains(&token), "the token was echoed on the terminal:\n{screen}");
-    assert!(screen.contains("Products"), "the result table is shown:\n{screen}");
+    assert!(
+        !screen.contains(&token),
+        "the token was echoed on the terminal:\n{screen}"
+    );
+    assert!(
+        screen.contains("Products"),
+        "the result table is shown:\n{screen}"
+    );
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
 }
 
@@ -129,7 +144,22 @@ fn import_a_credentials_file_and_delete_it_afterwards() {
         format!("ACCESS TOKEN: {token}\nCLIENT NAME: Reader account\nAPI PATH: https://api.bigcommerce.com/stores/{STORE}/v3/\nCLIENT ID: cid42\n"),
     )
     .unwrap();
-    let mut pty = Pty::spawn(&env, &["init", "--token-type", "api", "--access", "read-only", "--store-hash", STORE, "--name", "Reader account", "--scopes", "products"]);
+    let mut pty = Pty::spawn(
+        &env,
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "read-only",
+            "--store-hash",
+            STORE,
+            "--name",
+            "Reader account",
+            "--scopes",
+            "products",
+        ],
+    );
     pty.expect("Create API Token");
     pty.expect("the newest credentials file in Downloads");
     pty.send(ENTER);
@@ -149,7 +179,20 @@ fn a_failed_verification_is_fixed_by_re_entering_the_token() {
     let mut env = keyring_env!();
     let wrong = env.secret("SENTINELptyWrong999");
     let right = env.token("SENTINELptyRight111", TokenSpec::all(STORE, Level::ReadOnly));
-    let mut pty = Pty::spawn(&env, &["init", "--token-type", "api", "--access", "read-only", "--store-hash", STORE, "--name", "Reader account"]);
+    let mut pty = Pty::spawn(
+        &env,
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "read-only",
+            "--store-hash",
+            STORE,
+            "--name",
+            "Reader account",
+        ],
+    );
     pty.expect("Scopes");
     pty.send(ENTER);
     pty.expect("The credentials shown after Save");
@@ -243,7 +286,22 @@ fn ctrl_c_at_two_steps_writes_nothing_and_exits_130() {
     let (code, screen) = pty.finish();
     assert_eq!(code, 130, "{screen}");
     // At the hidden token prompt, after several answers.
-    let mut pty = Pty::spawn(&env, &["init", "--token-type", "api", "--access", "read-only", "--store-hash", STORE, "--name", "Reader account", "--scopes", "products"]);
+    let mut pty = Pty::spawn(
+        &env,
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--access",
+            "read-only",
+            "--store-hash",
+            STORE,
+            "--name",
+            "Reader account",
+            "--scopes",
+            "products",
+        ],
+    );
     pty.expect("The credentials shown after Save");
     pty.send(DOWN);
     pty.send(ENTER);

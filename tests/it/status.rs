@@ -6,7 +6,10 @@ fn status_lists_profiles_without_network_or_keyring() {
     let out = env.run(&["status"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("No profiles yet"), "{}", out.stderr);
-    assert_eq!(env.run(&["status", "--json"], "").json()["profiles"], serde_json::json!([]));
+    assert_eq!(
+        env.run(&["status", "--json"], "").json()["profiles"],
+        serde_json::json!([])
+    );
 
     let token = env.token("SENTINELstat0001", TokenSpec::all(STORE, Level::ReadOnly));
     let init = env.init(&token, &["--access", "read-only", "--insecure-storage"]);
@@ -16,7 +19,18 @@ fn status_lists_profiles_without_network_or_keyring() {
     let out = env.run(&["status", "--json"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     let p = &out.json()["profiles"][0];
-    for key in ["name", "store_hash", "account_name", "token_type", "access", "storage", "created_at", "rotated_at", "verified_at", "default"] {
+    for key in [
+        "name",
+        "store_hash",
+        "account_name",
+        "token_type",
+        "access",
+        "storage",
+        "created_at",
+        "rotated_at",
+        "verified_at",
+        "default",
+    ] {
         assert!(p.get(key).is_some(), "status --json lacks `{key}`: {p}");
     }
     assert_eq!(p["name"], env.profile.as_str());
@@ -25,5 +39,9 @@ fn status_lists_profiles_without_network_or_keyring() {
     assert_eq!(p["default"], true);
     assert!(env.fake.requests().is_empty(), "status made a request");
     let human = env.run(&["status"], "");
-    assert!(human.stderr.contains(&env.profile) && human.stderr.contains("Test Store"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains(&env.profile) && human.stderr.contains("Test Store"),
+        "{}",
+        human.stderr
+    );
 }

@@ -28,7 +28,12 @@ pub enum Existing {
 }
 
 /// Show the stored profile and ask what to do; `--yes` means rotate, no terminal without it fails.
-pub fn existing(args: &InitArgs, ctx: &Context, old: &Profile, p: Option<&mut dyn Prompter>) -> Result<Existing, Error> {
+pub fn existing(
+    args: &InitArgs,
+    ctx: &Context,
+    old: &Profile,
+    p: Option<&mut dyn Prompter>,
+) -> Result<Existing, Error> {
     if args.yes {
         return Ok(Existing::Rotate(None));
     }
@@ -41,9 +46,15 @@ pub fn existing(args: &InitArgs, ctx: &Context, old: &Profile, p: Option<&mut dy
             ),
         ));
     };
-    let token = ctx.store(old.storage).get(&Key::access_token(&ctx.profile)).ok().flatten();
+    let token = ctx
+        .store(old.storage)
+        .get(&Key::access_token(&ctx.profile))
+        .ok()
+        .flatten();
     let now = Timestamp::now();
-    let verified = old.verified_at.map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
+    let verified = old
+        .verified_at
+        .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
     p.note(&format!(
         "Profile `{}` already holds credentials:\n  Store     {}{}\n  Account   {} ({}, {})\n  Scopes    {}\n  Token     {}\n  Created   {} ago, last verified {verified}",
         ctx.profile,
@@ -72,14 +83,19 @@ pub fn existing(args: &InitArgs, ctx: &Context, old: &Profile, p: Option<&mut dy
 
 /// Levels no probe could decide are stored only with `--yes` or a yes on the terminal.
 pub fn accept_unproven(args: &InitArgs, report: &Report, p: Option<&mut dyn Prompter>) -> Result<(), Error> {
-    let unknown: Vec<&str> = report.short().filter(|s| s.observed == Observed::Unknown).map(|s| s.name).collect();
+    let unknown: Vec<&str> = report
+        .short()
+        .filter(|s| s.observed == Observed::Unknown)
+        .map(|s| s.name)
+        .collect();
     if unknown.is_empty() || args.yes {
         return Ok(());
     }
     let list = unknown.join(", ");
     if let Some(p) = p {
-        let question =
-            format!("No safe request can prove {list} at the wanted level without changing data. Accept unproven?");
+        let question = format!(
+            "No safe request can prove {list} at the wanted level without changing data. Accept unproven?"
+        );
         if p.confirm(&question, true)? {
             return Ok(());
         }
@@ -88,7 +104,10 @@ pub fn accept_unproven(args: &InitArgs, report: &Report, p: Option<&mut dyn Prom
         code: 4,
         kind: "scopes_unproven",
         message: format!("could not prove {list} at the wanted level"),
-        hint: Some("no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them unproven".into()),
+        hint: Some(
+            "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them unproven"
+                .into(),
+        ),
         report: Some(Box::new(report.clone())),
     })
 }
@@ -107,7 +126,10 @@ pub fn recover(err: Error, plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<
         5 => &["Try again", "Cancel"],
         _ => return Err(err),
     };
-    let choice = items.get(p.select("What now?", items, 0)?).copied().unwrap_or("Cancel");
+    let choice = items
+        .get(p.select("What now?", items, 0)?)
+        .copied()
+        .unwrap_or("Cancel");
     match choice {
         "Re-enter the access token" | "Re-enter the access token (a new API account)" => {
             plan.access_token = steps::access_token(p)?;
@@ -118,7 +140,15 @@ pub fn recover(err: Error, plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<
             if plan.token_type == crate::bigcommerce::TokenType::Api {
                 plan.scopes = steps::scopes(p, Some(&plan.scopes))?;
             }
-            p.note(&Checklist::new(plan.token_type, plan.access, &plan.scopes, Some(&plan.account_name)).render());
+            p.note(
+                &Checklist::new(
+                    plan.token_type,
+                    plan.access,
+                    &plan.scopes,
+                    Some(&plan.account_name),
+                )
+                .render(),
+            );
         }
         "Cancel" => return Err(err),
         _ => {}
@@ -128,21 +158,32 @@ pub fn recover(err: Error, plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<
 
 /// After a rotation: offer to confirm that the old token is revoked (it must get 401). The old token
 /// lives only in memory, for this check.
-pub fn confirm_old_revoked(ctx: &Context, store: &StoreHash, old: &SecretString, p: &mut dyn Prompter) -> Result<(), Error> {
+pub fn confirm_old_revoked(
+    ctx: &Context,
+    store: &StoreHash,
+    old: &SecretString,
+    p: &mut dyn Prompter,
+) -> Result<(), Error> {
     loop {
-        if !p.confirm("Check now that the old token is revoked (after deleting the old API account)?", false)? {
+        if !p.confirm(
+            "Check now that the old token is revoked (after deleting the old API account)?",
+            false,
+        )? {
             return Ok(());
         }
         match token_answer(ctx, store, old) {
             Ok(Answer::Unauthorized) => {
-                ctx.printer.success("the old token is revoked: BigCommerce answers 401");
+                ctx.printer
+                    .success("the old token is revoked: BigCommerce answers 401");
                 return Ok(());
             }
             Ok(Answer::Success(_)) => ctx.printer.warn(
                 "the old token still works: delete the old API account in the control panel \
                  (Settings › Store-level API accounts), then check again",
             ),
-            Ok(other) => ctx.printer.warn(format_args!("could not tell: GET /v3/hooks answered {other:?}")),
+            Ok(other) => ctx
+                .printer
+                .warn(format_args!("could not tell: GET /v3/hooks answered {other:?}")),
             Err(e) => ctx.printer.problem(&e),
         }
     }
@@ -154,7 +195,9 @@ pub fn offer_delete(ctx: &Context, path: &std::path::Path, p: &mut dyn Prompter)
     if p.confirm(&question, true)? {
         match std::fs::remove_file(path) {
             Ok(()) => ctx.printer.success(format_args!("deleted {}", path.display())),
-            Err(e) => ctx.printer.warn(format_args!("could not delete {}: {e}", path.display())),
+            Err(e) => ctx
+                .printer
+                .warn(format_args!("could not delete {}: {e}", path.display())),
         }
     }
     Ok(())

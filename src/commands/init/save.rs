@@ -31,7 +31,10 @@ pub struct Commit<'a> {
 
 /// Store the secrets and the metadata as one crash-safe transaction.
 pub fn commit(ctx: &Context, store: &dyn SecretStore, c: &Commit<'_>) -> Result<(), Error> {
-    let secrets = Secrets { token: &c.plan.access_token, client_secret: c.plan.client_secret.as_ref() };
+    let secrets = Secrets {
+        token: &c.plan.access_token,
+        client_secret: c.plan.client_secret.as_ref(),
+    };
     transaction::commit(ctx, store, profile(c), &secrets)
 }
 
@@ -50,7 +53,12 @@ fn profile(c: &Commit<'_>) -> Profile {
         scopes_wanted: plan.scopes.keys().into_iter().map(str::to_owned).collect(),
         scopes_observed: c
             .report
-            .map(|r| r.scopes.iter().map(|s| (s.scope.to_owned(), s.observed)).collect())
+            .map(|r| {
+                r.scopes
+                    .iter()
+                    .map(|s| (s.scope.to_owned(), s.observed))
+                    .collect()
+            })
             .unwrap_or_default(),
         storage: c.storage,
         created_at: c.existing.map_or(now, |p| p.created_at),
@@ -64,7 +72,10 @@ pub fn remove_old_storage(ctx: &Context, old: StorageKind) {
     let store = ctx.store(old);
     for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
         if let Err(e) = store.delete(&key) {
-            ctx.printer.warn(format_args!("could not remove the old secret from the {}: {e}", old.as_str()));
+            ctx.printer.warn(format_args!(
+                "could not remove the old secret from the {}: {e}",
+                old.as_str()
+            ));
         }
     }
 }

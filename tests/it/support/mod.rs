@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-pub use fake_store::{Fault, FakeStore, Level, TokenSpec};
+pub use fake_store::{FakeStore, Fault, Level, TokenSpec};
 pub use secret_service::SecretService;
 
 /// The store every test's fake knows.
@@ -37,7 +37,8 @@ pub struct Outcome {
 impl Outcome {
     /// Stdout parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 }
 
@@ -117,7 +118,11 @@ impl TestEnv {
 
     /// Run with `stdin`, check nothing leaked, and return the outcome.
     pub fn run(&self, args: &[&str], stdin: &str) -> Outcome {
-        let out = self.cmd(args).write_stdin(stdin.as_bytes().to_vec()).output().expect("run bcsetup");
+        let out = self
+            .cmd(args)
+            .write_stdin(stdin.as_bytes().to_vec())
+            .output()
+            .expect("run bcsetup");
         let outcome = Outcome {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -129,7 +134,15 @@ impl TestEnv {
 
     /// `init` with every input given, the token on stdin.
     pub fn init(&self, token: &str, extra: &[&str]) -> Outcome {
-        let mut args = vec!["init", "--token-type", "api", "--name", "Migration bot", "--store-hash", STORE];
+        let mut args = vec![
+            "init",
+            "--token-type",
+            "api",
+            "--name",
+            "Migration bot",
+            "--store-hash",
+            STORE,
+        ];
         args.push("--access-token-stdin");
         if !extra.contains(&"--access") {
             args.extend(["--access", "modify"]);
@@ -141,22 +154,36 @@ impl TestEnv {
     /// Secrets must appear in no output and no file under the config dir.
     fn assert_no_leak(&self, out: &Outcome, args: &[&str]) {
         for secret in &self.secrets {
-            assert!(!out.stdout.contains(secret.as_str()), "{args:?} leaked a secret on stdout:\n{}", out.stdout);
-            assert!(!out.stderr.contains(secret.as_str()), "{args:?} leaked a secret on stderr:\n{}", out.stderr);
+            assert!(
+                !out.stdout.contains(secret.as_str()),
+                "{args:?} leaked a secret on stdout:\n{}",
+                out.stdout
+            );
+            assert!(
+                !out.stderr.contains(secret.as_str()),
+                "{args:?} leaked a secret on stderr:\n{}",
+                out.stderr
+            );
             for file in files_under(&self.config_dir()) {
                 if file.components().any(|c| c.as_os_str() == "secrets") {
                     continue; // --insecure-storage keeps secrets there by design
                 }
                 let bytes = std::fs::read(&file).unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes);
-                assert!(!text.contains(secret.as_str()), "{args:?} wrote a secret into {}", file.display());
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{args:?} wrote a secret into {}",
+                    file.display()
+                );
             }
         }
     }
 
     /// The token stored for this env's profile, read with `secret-tool` (a program we did not write).
     pub fn keyring_token(&self) -> Option<String> {
-        self.keyring.expect("keyring env").lookup("bcsetup", &self.profile)
+        self.keyring
+            .expect("keyring env")
+            .lookup("bcsetup", &self.profile)
     }
 
     /// profiles.toml as text ("" when absent).
@@ -168,7 +195,9 @@ impl TestEnv {
 /// Every file below `dir`.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -187,7 +216,9 @@ macro_rules! keyring_env {
         match $crate::support::TestEnv::with_keyring() {
             Some(env) => env,
             None => {
-                eprintln!("SKIPPED: no Secret Service sandbox (install gnome-keyring, libsecret-tools, dbus-x11)");
+                eprintln!(
+                    "SKIPPED: no Secret Service sandbox (install gnome-keyring, libsecret-tools, dbus-x11)"
+                );
                 return;
             }
         }

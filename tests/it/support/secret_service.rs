@@ -111,7 +111,10 @@ impl SecretService {
             Ok(service) => Some(service),
             Err(reason) if required() => panic!("{REQUIRE}=1 but the Secret Service did not start: {reason}"),
             Err(reason) => {
-                let _ = writeln!(io::stderr(), "warning: skipping a private Secret Service test: {reason}");
+                let _ = writeln!(
+                    io::stderr(),
+                    "warning: skipping a private Secret Service test: {reason}"
+                );
                 None
             }
         }
@@ -149,10 +152,16 @@ impl SecretService {
     pub fn start_keyring(&self) {
         let mut keyring = self.command("gnome-keyring-daemon");
         keyring.args(["--unlock", "--foreground", "--components=secrets"]);
-        let mut daemons = vec![("gnome-keyring-daemon", self.spawn_daemon(keyring, Some(PASSWORD)).expect("restart"))];
-        wait_until(Instant::now() + STARTUP, &mut daemons, "org.freedesktop.secrets on the bus", || {
-            self.secrets_owned()
-        })
+        let mut daemons = vec![(
+            "gnome-keyring-daemon",
+            self.spawn_daemon(keyring, Some(PASSWORD)).expect("restart"),
+        )];
+        wait_until(
+            Instant::now() + STARTUP,
+            &mut daemons,
+            "org.freedesktop.secrets on the bus",
+            || self.secrets_owned(),
+        )
         .unwrap_or_else(|error| panic!("{error}"));
         // The watchdog kills it at exit through its pid file; the handle is not needed.
         std::mem::forget(daemons);
