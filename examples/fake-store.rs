@@ -62,7 +62,7 @@ with `cargo run -q --`):
 # keep the demo profiles apart from your own
 export BCSETUP_CONFIG_DIR="$(mktemp -d)"
 
-# the wizard: choose api, any name, modify, store demo123, and paste {first}
+# the wizard: V2/V3 API token, any name, Modify, store demo123, "Paste them", then {first}
 {api} bcsetup init --profile {modify}
 
 # or without prompts (--yes also accepts Information & Settings, whose Modify no safe probe proves)
