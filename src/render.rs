@@ -64,7 +64,7 @@ pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: 
     }
     let _ = writeln!(
         out,
-        "  {:<14} {:<12} {:<16} {:<8} {:<10} {:<8} {:<5} VERIFIED",
+        "  {:<12} {:<10} {:<14} {:<7} {:<9} {:<7} {:<4} VERIFIED",
         "PROFILE", "STORE", "ACCOUNT", "TYPE", "ACCESS", "STORAGE", "AGE"
     );
     let mut warnings = Vec::new();
@@ -76,17 +76,17 @@ pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: 
             .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
         let _ = writeln!(
             out,
-            "{marker} {:<14} {:<12} {:<16} {:<8} {:<10} {:<8} {:<5} {verified}",
-            clip(name.as_str(), 14),
-            clip(p.store_hash.as_str(), 12),
-            clip(p.account_name.as_str(), 16),
+            "{marker} {:<12} {:<10} {:<14} {:<7} {:<9} {:<7} {:<4} {verified}",
+            clip(name.as_str(), 12),
+            clip(p.store_hash.as_str(), 10),
+            clip(p.account_name.as_str(), 14),
             p.token_type.as_str(),
             p.access.as_str(),
             p.storage.as_str(),
             age(changed, now),
         );
         if let Some(store_name) = &p.store_name {
-            let _ = writeln!(out, "  {:<14} {}", "", clip(store_name, 60));
+            let _ = writeln!(out, "  {:<12} {}", "", clip(store_name, 60));
         }
         if p.verified_at.is_none() {
             warnings.push(format!(
@@ -135,6 +135,40 @@ mod tests {
         assert_eq!(age(t(0), t(7200)), "2h");
         assert_eq!(age(t(0), t(3 * 86_400)), "3d");
         assert_eq!(age(t(10), t(0)), "0s");
+    }
+
+    #[test]
+    fn the_status_table_fits_80_columns() {
+        use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+        use crate::profile::{Profile, ProfileName};
+        let profile = Profile {
+            store_hash: StoreHash::parse("abcdefghij").unwrap(),
+            api_path: String::new(),
+            store_name: Some("A store with a rather long name indeed, longer than the column".into()),
+            account_name: AccountName::parse("A long account name for migrations").unwrap(),
+            client_id: None,
+            has_client_secret: false,
+            token_type: TokenType::Stencil,
+            access: Access::ReadOnly,
+            scopes_wanted: Vec::new(),
+            scopes_observed: std::collections::BTreeMap::new(),
+            storage: crate::store::StorageKind::Keyring,
+            created_at: Timestamp::UNIX_EPOCH,
+            rotated_at: None,
+            verified_at: Some(Timestamp::from_second(86_400).unwrap()),
+        };
+        let mut profiles = Profiles::default();
+        profiles
+            .profiles
+            .insert(ProfileName::parse("a-long-profile-name").unwrap(), profile);
+        let text = status(&profiles, "x", Timestamp::from_second(200 * 86_400).unwrap(), 90);
+        for line in text.lines().filter(|l| !l.starts_with("warning")) {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
     }
 
     #[test]
