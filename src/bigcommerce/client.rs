@@ -46,7 +46,7 @@ impl ApiBase {
             "https" => Ok(Self(url)),
             "http" if loopback => Ok(Self(url)),
             "http" => Err("plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost)".into()),
-            other => Err(format!("unsupported scheme `{other}`: use https")),
+            other => Err(format!("unsupported scheme `{}`: use https", short(other))),
         }
     }
 

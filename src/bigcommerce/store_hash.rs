@@ -194,7 +194,12 @@ fn check_raw_url(raw: &str) -> Result<(), String> {
     if raw.contains('\\') {
         return Err("the URL must not contain backslashes".into());
     }
-    let after_scheme = raw.split_once("://").map_or(raw, |(_, rest)| rest);
+    // Only a scheme may come before `://`: in `https:/host#://x` the url crate reads `host`, which is
+    // not where the checks below would look.
+    let after_scheme = match raw.split_once("://") {
+        Some((scheme, rest)) if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) => rest,
+        _ => return Err("the URL must start with its scheme, like https://".into()),
+    };
     let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
     let (authority, rest) = after_scheme.split_at(authority_end);
     if authority.is_empty() {
@@ -337,6 +342,10 @@ mod tests {
         ("https://äpi.bigcommerce.com/stores/abc123/v3/",           "ASCII"),
         ("https://ａｐｉ.bigcommerce.com/stores/abc123/v3/",        "ASCII"),
         ("https://api.bigcommerce.com/stores/abç/v3/",              "ASCII"),
+        // Found by fuzzing (fuzz/regressions/store_hash): `://` later in the text, not after the scheme.
+        ("https:/store-a.mybigcommerce.com//s://aza",               "must start with its scheme"),
+        ("https:api.bigcommerce%2Ecom/stores/abc123/v3/#://x",      "must start with its scheme"),
+        ("https:api.bigcommerce.com:443/stores/zzz/../abc123/v3/?q=://x", "must start with its scheme"),
     ];
 
     /// Assert `result` is an error containing `fragment` and starting lowercase.
