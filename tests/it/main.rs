@@ -1,6 +1,8 @@
 //! Binary-level tests: the built `bcsetup` against a loopback fake BigCommerce and a private
 //! Secret Service (gnome-keyring on its own D-Bus session).
 
+// They drive processes, signals and PTYs the Unix way; on Windows only the unit tests run.
+#![cfg(unix)]
 // Tests read the real environment (PATH) to build the child's scrubbed one, and say why they skip.
 #![allow(clippy::print_stderr, clippy::disallowed_methods)]
 
