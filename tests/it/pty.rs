@@ -15,6 +15,21 @@ const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 const CTRL_C: &str = "\x03";
 
+/// `init` with every choice before the credentials given as flags.
+const PRESET: &[&str] = &[
+    "init",
+    "--token-type",
+    "api",
+    "--access",
+    "read-only",
+    "--store-hash",
+    STORE,
+    "--name",
+    "Reader account",
+    "--scopes",
+    "products",
+];
+
 /// A bcsetup process on a PTY, with everything it printed so far.
 struct Pty {
     session: expectrl::session::OsSession,
@@ -59,6 +74,19 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(300));
         self.send(text);
         self.send(ENTER);
+    }
+
+    /// Choose "Paste them", type the token into the hidden prompt, skip client ID and secret.
+    fn paste(&mut self, token: &str) {
+        self.expect("The credentials shown after Save");
+        self.send(DOWN);
+        self.send(ENTER);
+        self.expect("Access token (hidden)");
+        self.type_hidden(token);
+        self.expect("Client ID");
+        self.send(ENTER);
+        self.expect("Client secret");
+        self.type_hidden("");
     }
 
     /// Read to the end and return the exit code (or 128 + signal).
@@ -144,22 +172,7 @@ fn import_a_credentials_file_and_delete_it_afterwards() {
         format!("ACCESS TOKEN: {token}\nCLIENT NAME: Reader account\nAPI PATH: https://api.bigcommerce.com/stores/{STORE}/v3/\nCLIENT ID: cid42\n"),
     )
     .unwrap();
-    let mut pty = Pty::spawn(
-        &env,
-        &[
-            "init",
-            "--token-type",
-            "api",
-            "--access",
-            "read-only",
-            "--store-hash",
-            STORE,
-            "--name",
-            "Reader account",
-            "--scopes",
-            "products",
-        ],
-    );
+    let mut pty = Pty::spawn(&env, PRESET);
     pty.expect("Create API Token");
     pty.expect("the newest credentials file in Downloads");
     pty.send(ENTER);
@@ -195,15 +208,7 @@ fn a_failed_verification_is_fixed_by_re_entering_the_token() {
     );
     pty.expect("Scopes");
     pty.send(ENTER);
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
-    pty.send(ENTER);
-    pty.expect("Access token (hidden)");
-    pty.type_hidden(&wrong);
-    pty.expect("Client ID");
-    pty.send(ENTER);
-    pty.expect("Client secret");
-    pty.type_hidden("");
+    pty.paste(&wrong);
     pty.expect("rejected the access token");
     pty.expect("What now?");
     pty.send(ENTER); // re-enter the access token
@@ -230,15 +235,7 @@ fn rotation_keeps_the_old_token_when_the_new_one_fails_and_replaces_it_when_it_p
     pty.expect("already holds credentials");
     pty.expect("What do you want to do?");
     pty.send(ENTER); // rotate
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
-    pty.send(ENTER);
-    pty.expect("Access token (hidden)");
-    pty.type_hidden(&bad);
-    pty.expect("Client ID");
-    pty.send(ENTER);
-    pty.expect("Client secret");
-    pty.type_hidden("");
+    pty.paste(&bad);
     pty.expect("What now?");
     pty.send(UP); // wraps to the last item: Cancel
     pty.send(ENTER);
@@ -250,15 +247,7 @@ fn rotation_keeps_the_old_token_when_the_new_one_fails_and_replaces_it_when_it_p
     let mut pty = Pty::spawn(&env, &["init"]);
     pty.expect("What do you want to do?");
     pty.send(ENTER);
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
-    pty.send(ENTER);
-    pty.expect("Access token (hidden)");
-    pty.type_hidden(&new);
-    pty.expect("Client ID");
-    pty.send(ENTER);
-    pty.expect("Client secret");
-    pty.type_hidden("");
+    pty.paste(&new);
     pty.expect("Rotated profile");
     pty.expect("delete the old API account");
     pty.expect("Check now that the old token is revoked");
@@ -286,22 +275,7 @@ fn ctrl_c_at_two_steps_writes_nothing_and_exits_130() {
     let (code, screen) = pty.finish();
     assert_eq!(code, 130, "{screen}");
     // At the hidden token prompt, after several answers.
-    let mut pty = Pty::spawn(
-        &env,
-        &[
-            "init",
-            "--token-type",
-            "api",
-            "--access",
-            "read-only",
-            "--store-hash",
-            STORE,
-            "--name",
-            "Reader account",
-            "--scopes",
-            "products",
-        ],
-    );
+    let mut pty = Pty::spawn(&env, PRESET);
     pty.expect("The credentials shown after Save");
     pty.send(DOWN);
     pty.send(ENTER);
