@@ -1,0 +1,185 @@
+//! Tests of the wizard: gaps reported at once, the prompt order, imports and rotation defaults.
+
+use super::prompter::{Answer, ScriptedPrompter};
+use super::*;
+
+fn resolve_with(
+    args: &InitArgs,
+    env: &Env,
+    stdin: &[u8],
+    p: Option<&mut ScriptedPrompter>,
+) -> Result<InitPlan, Error> {
+    let mut stdin = stdin;
+    let prompter = p.map(|p| p as &mut dyn Prompter);
+    resolve(Inputs {
+        args,
+        env,
+        stdin: &mut stdin,
+        prompter,
+        defaults: Defaults::default(),
+        downloads: None,
+        can_open_browser: false,
+    })
+}
+
+#[test]
+fn no_input_lists_every_gap_at_once() {
+    let args = InitArgs {
+        name: Some("ab".into()),
+        ..InitArgs::default()
+    };
+    let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
+        panic!()
+    };
+    // An invalid value fails before gaps are counted, so fix it and look again.
+    assert_eq!(errors.errors.len(), 1);
+    assert!(errors.errors[0].problem.contains("at least 4"));
+    let args = InitArgs {
+        name: Some("abcd".into()),
+        ..InitArgs::default()
+    };
+    let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
+        panic!()
+    };
+    let sources: Vec<_> = errors.errors.iter().map(|e| e.source.as_str()).collect();
+    assert_eq!(sources, [SRC_TYPE, SRC_ACCESS, SRC_STORE, SRC_TOKEN]);
+    assert!(errors.non_interactive);
+}
+
+#[test]
+fn flags_env_and_stdin_make_a_plan() {
+    let args = InitArgs {
+        token_type: Some(TokenType::Api),
+        name: Some("  Migration ".into()),
+        access: Some(Access::Modify),
+        store_hash: Some("store-ABC123".into()),
+        access_token_stdin: true,
+        ..InitArgs::default()
+    };
+    let env = Env::from_pairs([("BCSETUP_CLIENT_SECRET", "SENTINEL-SECRET")]);
+    let plan = resolve_with(&args, &env, b"SENTINEL-TOKEN\nignored\n", None).unwrap();
+    assert_eq!(plan.store_hash.as_str(), "abc123");
+    assert_eq!(plan.account_name.as_str(), "Migration");
+    assert_eq!(plan.access_token.expose_secret(), "SENTINEL-TOKEN");
+    assert_eq!(plan.scopes, ScopeSet::migration());
+    let debug = format!("{plan:?}");
+    assert!(!debug.contains("SENTINEL"), "{debug}");
+}
+
+#[test]
+fn empty_stdin_and_bad_tokens_are_invalid() {
+    let args = InitArgs {
+        access_token_stdin: true,
+        ..InitArgs::default()
+    };
+    let Err(Error::Input(e)) = resolve_with(&args, &Env::default(), b"\n", None) else {
+        panic!()
+    };
+    assert!(e.to_string().contains("empty first line"), "{e}");
+    let env = Env::from_pairs([("BCSETUP_ACCESS_TOKEN", "has space")]);
+    let Err(Error::Input(e)) = resolve_with(&InitArgs::default(), &env, b"", None) else {
+        panic!()
+    };
+    assert!(e.to_string().contains("spaces"), "{e}");
+    assert!(!e.to_string().contains("has space"));
+}
+
+#[test]
+fn prompts_follow_the_control_panel_order() {
+    let mut p = ScriptedPrompter::new([
+        Answer::Pick(0),
+        Answer::Text("abc".into()), // rejected: too short, asked again
+        Answer::Text("Migration".into()),
+        Answer::Pick(1),
+        Answer::Picks(vec![5]),
+        Answer::Text("https://api.bigcommerce.com/stores/abc123/v3/".into()),
+        Answer::Pick(1), // paste rather than import
+        Answer::Text("SENTINELtok123456".into()),
+        Answer::Text(String::new()),
+        Answer::Text(String::new()),
+    ]);
+    let plan = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap();
+    assert_eq!(plan.access, Access::Modify);
+    assert!(plan.scopes.contains("products") && plan.scopes.contains("content"));
+    assert!(!plan.scopes.contains("orders"));
+    assert_eq!(plan.client_id, None);
+    assert!(plan.client_secret.is_none());
+    assert_eq!(p.asked.len(), 10);
+    assert!(p.answers.is_empty());
+    let notes = p.notes.join("\n");
+    assert!(notes.contains("→ store abc123"), "{notes}");
+    assert!(
+        notes.contains("Create API Token"),
+        "the checklist is shown: {notes}"
+    );
+    assert!(notes.contains("••••3456"), "{notes}");
+    assert!(!notes.contains("SENTINEL"), "{notes}");
+}
+
+#[test]
+fn import_takes_the_store_and_name_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("creds.txt");
+    std::fs::write(
+        &file,
+        "ACCESS TOKEN: SENTINELfile1234\nCLIENT NAME: Real name\nAPI PATH: https://api.bigcommerce.com/stores/zzz999/v3/\nCLIENT ID: cid\n",
+    )
+    .unwrap();
+    let args = InitArgs {
+        token_type: Some(TokenType::Api),
+        name: Some("Typed name".into()),
+        access: Some(Access::ReadOnly),
+        store_hash: Some("abc123".into()),
+        ..InitArgs::default()
+    };
+    let mut p = ScriptedPrompter::new([
+        Answer::Picks((0..8).collect()),
+        Answer::Pick(0), // import (no suggestion: no Downloads folder given)
+        Answer::Text(file.display().to_string()),
+    ]);
+    let plan = resolve_with(&args, &Env::default(), b"", Some(&mut p)).unwrap();
+    assert_eq!(plan.store_hash.as_str(), "zzz999");
+    assert_eq!(plan.account_name.as_str(), "Real name");
+    assert_eq!(plan.client_id.as_deref(), Some("cid"));
+    assert_eq!(plan.access_token.expose_secret(), "SENTINELfile1234");
+    assert_eq!(plan.source_file.as_deref(), Some(file.as_path()));
+    assert!(p.notes.iter().any(|n| n.contains("not abc123")), "{:?}", p.notes);
+}
+
+#[test]
+fn rotation_defaults_fill_the_gaps_but_flags_win() {
+    let defaults = Defaults {
+        token_type: Some(TokenType::Api),
+        name: Some(AccountName::parse("Old account").unwrap()),
+        access: Some(Access::Modify),
+        scopes: Some(ScopeSet::parse("products", TokenType::Api).unwrap()),
+        store: Some(StoreHash::parse("abc123").unwrap()),
+    };
+    let args = InitArgs {
+        access: Some(Access::ReadOnly),
+        access_token_stdin: true,
+        ..InitArgs::default()
+    };
+    let mut stdin: &[u8] = b"tok\n";
+    let plan = resolve(Inputs {
+        args: &args,
+        env: &Env::default(),
+        stdin: &mut stdin,
+        prompter: None,
+        defaults,
+        downloads: None,
+        can_open_browser: false,
+    })
+    .unwrap();
+    assert_eq!(plan.access, Access::ReadOnly);
+    assert_eq!(plan.account_name.as_str(), "Old account");
+    assert!(plan.scopes.contains("products") && !plan.scopes.contains("orders"));
+    assert_eq!(plan.store_hash.as_str(), "abc123");
+}
+
+#[test]
+fn interrupt_at_a_prompt_is_interrupted() {
+    let mut p = ScriptedPrompter::new([Answer::Pick(0), Answer::Interrupt]);
+    let err = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap_err();
+    assert_eq!(err.exit_code(), 130);
+}
