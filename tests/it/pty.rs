@@ -68,10 +68,28 @@ impl Pty {
         self.session.send(keys).expect("send keys");
     }
 
-    /// Type into a hidden prompt. The prompt switches echo off with TCSAFLUSH, which discards input
-    /// that arrives before it, so give it a moment after it appears (a person is never that fast).
+    /// Wait until a hidden prompt has switched echo off. It does so with TCSAFLUSH, which discards
+    /// input that arrives before: typing earlier could lose the text, or have it echoed.
+    fn wait_for_echo_off(&mut self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self
+            .session
+            .get_process()
+            .get_echo()
+            .expect("read the PTY's echo flag")
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the hidden prompt never turned echo off\n{}",
+                self.screen
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Type into a hidden prompt, then Enter.
     fn type_hidden(&mut self, text: &str) {
-        std::thread::sleep(Duration::from_millis(300));
+        self.wait_for_echo_off();
         self.send(text);
         self.send(ENTER);
     }
@@ -280,7 +298,7 @@ fn ctrl_c_at_two_steps_writes_nothing_and_exits_130() {
     pty.send(DOWN);
     pty.send(ENTER);
     pty.expect("Access token (hidden)");
-    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_for_echo_off();
     pty.send("SENTINELpartial");
     pty.send(CTRL_C);
     let (code, screen) = pty.finish();
