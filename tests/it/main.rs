@@ -17,6 +17,8 @@ mod battery;
 mod crash;
 /// The fault battery: BigCommerce, storage and filesystem faults during a rotation.
 mod faults;
+/// `--help`, completions for every shell, the man page.
+mod help;
 /// `init` end to end: storage, rotation, credentials files, storage failures.
 mod init;
 /// Secret leakage: every command and mode, failure paths, panics, `/proc/<pid>/cmdline`.
