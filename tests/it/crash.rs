@@ -45,15 +45,13 @@ fn rotate_args(name: &str) -> Vec<String> {
     .collect()
 }
 
-/// Start a rotation to `token` and kill it after `delay` (or let it finish when the delay is long).
-fn rotate_and_kill(env: &TestEnv, token: &str, name: &str, delay: Duration) -> bool {
-    let args = rotate_args(name);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+/// Start bcsetup with `token` on its stdin (closed after it), stdout discarded.
+fn spawn_with_token(env: &TestEnv, args: &[&str], token: &str, stderr: Stdio) -> std::process::Child {
     let mut child = env
-        .std_cmd(&args)
+        .std_cmd(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     child
@@ -62,6 +60,14 @@ fn rotate_and_kill(env: &TestEnv, token: &str, name: &str, delay: Duration) -> b
         .unwrap()
         .write_all(format!("{token}\n").as_bytes())
         .unwrap();
+    child
+}
+
+/// Start a rotation to `token` and kill it after `delay` (or let it finish when the delay is long).
+fn rotate_and_kill(env: &TestEnv, token: &str, name: &str, delay: Duration) -> bool {
+    let args = rotate_args(name);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn_with_token(env, &args, token, Stdio::null());
     let deadline = Instant::now() + delay;
     while Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {
@@ -163,20 +169,7 @@ fn twenty_parallel_inits_on_twenty_profiles_lose_nothing() {
             let mut args = rotate_args("Parallel account");
             args.extend(["--profile".into(), profile, "--insecure-storage".into()]);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let mut child = env
-                .std_cmd(&args)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(format!("{token}\n").as_bytes())
-                .unwrap();
-            child
+            spawn_with_token(&env, &args, &token, Stdio::piped())
         })
         .collect();
     for child in children {
