@@ -167,7 +167,7 @@ fn ui_level(scope: &Scope, level: Level) -> &'static str {
     }
 }
 
-/// The option of the Stencil-CLI page's access toggle (BIGCOMMERCE.md, "Stencil-CLI tokens").
+/// The option of the Stencil-CLI page's access toggle (docs/bigcommerce.md, "Stencil-CLI tokens").
 fn stencil_access_label(access: Access) -> &'static str {
     match access {
         Access::ReadOnly => "Local development only",

@@ -14,7 +14,8 @@ use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
 use crate::store::{Key, StoreError};
 
-/// The `BIGCOMMERCE_*` variables `env` and `exec` manage (DESIGN.md §5), in output order.
+/// The `BIGCOMMERCE_*` variables `env` and `exec` manage, in output order (docs/interface.md,
+/// "Environment handed to programs").
 pub const VARIABLES: [&str; 5] = [
     "BIGCOMMERCE_STORE_HASH",
     "BIGCOMMERCE_ACCESS_TOKEN",
@@ -96,7 +97,8 @@ impl Credentials {
             vars.push((VARIABLES[2], Value::Plain(id.clone())));
         }
         // Derived from the hash rather than read from profiles.toml, so it is always the real
-        // `https://api.bigcommerce.com/stores/<hash>/v3/` form (DESIGN.md §5, §6).
+        // `https://api.bigcommerce.com/stores/<hash>/v3/` form (docs/interface.md, "Environment handed
+        // to programs" and "API base override").
         vars.push((VARIABLES[3], Value::Plain(hash.api_path())));
         if let Some(secret) = &self.client_secret {
             vars.push((VARIABLES[4], Value::Secret(secret)));

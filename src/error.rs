@@ -1,6 +1,6 @@
 //! The one error type of bcsetup. Each variant is a *cause* a user can act on, knows its exit code
-//! (DESIGN.md §3), its JSON `kind`, and an optional hint. Nothing here may hold a secret: messages are
-//! built from validated, non-secret values only.
+//! (docs/interface.md, "Exit codes"), its JSON `kind`, and an optional hint. Nothing here may hold a
+//! secret: messages are built from validated, non-secret values only.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -72,7 +72,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error (DESIGN.md §3).
+    /// The process exit code for this error (docs/interface.md, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Config { .. } => 2,

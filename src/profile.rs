@@ -31,7 +31,7 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct ProfileName(String);
 
 impl ProfileName {
-    /// Validate a profile name (DESIGN.md §2).
+    /// Validate a profile name (docs/interface.md, "Global options").
     pub fn parse(raw: &str) -> Result<Self, String> {
         let ok_chars = raw
             .chars()

@@ -120,7 +120,7 @@ pub enum TokenVerdict {
     Unexpected(u16),
 }
 
-/// Judge the token from the hooks probe's answer (BIGCOMMERCE.md, "Telling causes apart").
+/// Judge the token from the hooks probe's answer (docs/bigcommerce.md, "Telling causes apart").
 pub fn judge_token(hooks: Answer) -> TokenVerdict {
     match hooks {
         Answer::Success(_) => TokenVerdict::Valid,

@@ -21,7 +21,7 @@ pub const DEFAULT_API_BASE: &str = "https://api.bigcommerce.com";
 /// Largest response body read; probe answers are small, and a hostile one must not exhaust memory.
 const MAX_BODY: usize = 1024 * 1024;
 
-/// Scheme and host the API is reached at (`BCSETUP_API_BASE`, DESIGN.md §6).
+/// Scheme and host the API is reached at (`BCSETUP_API_BASE`, docs/interface.md, "API base override").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiBase(Url);
 

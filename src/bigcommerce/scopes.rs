@@ -4,8 +4,9 @@
 //! Every write probe here must be unable to change data: it either omits fields the spec marks required
 //! (so the API must answer 400/422 when the scope allows the write) or targets an id that cannot exist
 //! (404). A scope with no such request has no write probe, and bcsetup reports its Modify as `unknown`.
-//! The test `write_probes_match_the_openapi_specs` checks every probe against the OpenAPI specs in
-//! `../shared/bigcommerce-openapi/` and fails when they are missing, unless `BCSETUP_SKIP_SPEC_CHECK=1`.
+//! Every request here is recorded, with the facts from BigCommerce's OpenAPI specs that make it safe, in
+//! `tests/data/probe-contract.toml`; `scopes/contract.rs` checks the catalog against that fixture, and
+//! `tests/contract/spec_drift.rs` checks the fixture against the specs (docs/bigcommerce.md, "Sources").
 
 use std::fmt;
 
@@ -117,8 +118,8 @@ impl Serialize for &'static Scope {
 }
 
 impl Scope {
-    /// A scope bcsetup can set up but not probe: outside the migration set, and no spec in
-    /// `shared/bigcommerce-openapi/` documents a side-effect-free endpoint for it, so its level is `unknown`.
+    /// A scope bcsetup can set up but not probe: outside the migration set, and no BigCommerce spec
+    /// documents a side-effect-free endpoint for it, so its level is `unknown`.
     const fn unprobed(
         key: &'static str,
         ui_name: &'static str,
@@ -142,8 +143,8 @@ impl Scope {
 
 /// The catalog: the eight migration scopes first, then the rest in control-panel order.
 ///
-/// Each write probe's comment names its spec in `shared/bigcommerce-openapi/` and the fields that spec marks
-/// required, which is why the probe cannot change data; `write_probes_match_the_openapi_specs` re-checks it.
+/// Each write probe's comment names its BigCommerce spec and the fields that spec marks required, which is
+/// why the probe cannot change data; `tests/data/probe-contract.toml` records the same facts, checked.
 pub static SCOPES: &[Scope] = &[
     Scope {
         key: "content",
@@ -329,9 +330,9 @@ pub static SCOPES: &[Scope] = &[
         migration: false,
         required: false,
         read_probe: Some(Request::get("/v3/sites?limit=1")),
-        // sites.v3.yml: createSite marks no field required, so never POST; updateSite neither, and types its
-        // `site_id` as a string. updateSiteRoute requires `type`, `matching` and `route`, which `{}` lacks,
-        // and site and route ids are positive integers, so site 0 / route 0 cannot exist either.
+        // sites.v3.yml: createSite marks no field required, so never POST; updateSite neither. updateSiteRoute
+        // requires `type`, `matching` and `route`, which `{}` lacks. (The spec does not type the ids as
+        // integers, so the safety rests on the missing fields; site 0 / route 0 is belt and braces.)
         // (sites.v3.yml lists the channel scopes too; the docs' scope table puts Sites V3 under this one.)
         write_probe: Some(Request::put("/v3/sites/0/routes/0", "{}")),
     },
@@ -500,5 +501,7 @@ pub fn wanted_level(scope: &Scope, token_type: TokenType, access: Access) -> Lev
     }
 }
 
+#[cfg(test)]
+mod contract;
 #[cfg(test)]
 mod tests;

@@ -250,7 +250,7 @@ pub struct ScopeResult {
     pub ok: bool,
 }
 
-/// The result of a verification (DESIGN.md §7).
+/// The result of a verification (docs/interface.md, "JSON output").
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// Token and every wanted scope proven.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profile::ProfileName;
 
-/// The keyring service name of every bcsetup entry (DESIGN.md §4).
+/// The keyring service name of every bcsetup entry (docs/interface.md, "Storage").
 pub const SERVICE: &str = "bcsetup";
 
 /// The name of one secret: the access token or the client secret of a profile.

@@ -5,9 +5,9 @@
 //!
 //! Every `init` row is a complete, valid *rotation* of that profile (with a token the fake accepts)
 //! except for its one bad input. A validation gap therefore shows up as a rotation: a request at the
-//! fake, a changed keyring entry or a changed file. Each row asserts the exit code (DESIGN.md §3),
-//! row-specific needles in stderr that name the problem, no panic, no request at the fake, no secret
-//! on stdout or stderr, and that the config dirs (every path with its bytes, mode, inode and mtime)
+//! fake, a changed keyring entry or a changed file. Each row asserts the exit code (docs/interface.md,
+//! "Exit codes"), row-specific needles in stderr that name the problem, no panic, no request at the
+//! fake, no secret on stdout or stderr, and that the config dirs (every path with its bytes, mode, inode and mtime)
 //! and the profile's keyring entries are exactly as before. No row is exempt from "nothing written":
 //! a refused input must not even create `profiles.lock` or the config dir.
 

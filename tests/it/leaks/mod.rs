@@ -101,7 +101,7 @@ fn in_modes(
         assert_eq!(out.code, code, "{all:?}\n{}", out.stderr);
         assert!(!out.stderr.contains("panicked"), "{all:?}\n{}", out.stderr);
         if mode.contains(&"--json") {
-            // Parsed, so the JSON path ran; errors carry `"ok": false` (DESIGN.md §7).
+            // Parsed, so the JSON path ran; errors carry `"ok": false` (docs/interface.md, "JSON output").
             let json = out.json();
             if code != 0 {
                 assert_eq!(json["ok"], false, "{all:?}: {json}");

@@ -1,7 +1,7 @@
 //! A loopback fake of BigCommerce's store-level REST API, for the integration tests and the offline
 //! try-out (`examples/fake-store.rs` includes this file by path, so it imports nothing from the crate or
-//! its parent module). It models BigCommerce from `BIGCOMMERCE.md` and the OpenAPI specs, independently
-//! of bcsetup, so that the tests catch bcsetup's mistakes instead of repeating them.
+//! its parent module). It models BigCommerce from `docs/bigcommerce.md` and the OpenAPI specs,
+//! independently of bcsetup, so that the tests catch bcsetup's mistakes instead of repeating them.
 //!
 //! [`FakeStore::start`] binds `127.0.0.1:0` and serves HTTP/1.1 and h2c on its own thread and tokio
 //! runtime; callers stay synchronous. Dropping the fake stops it and cancels in-flight connections.

@@ -1,0 +1,140 @@
+//! The catalog against the probe contract (`tests/data/probe-contract.toml`): the requests the catalog
+//! sends are exactly the fixture's, each guarded by its scope's parameter, and each write cannot change
+//! data by the facts the fixture records from BigCommerce's specs. Needs nothing outside the repository;
+//! `tests/contract/spec_drift.rs` keeps the fixture itself true to the specs.
+
+#[path = "../../../tests/contract/fixture.rs"]
+mod fixture;
+
+use fixture::Purpose;
+
+use super::super::probe::HOOKS;
+use super::{Request, SCOPES};
+
+/// Every request the catalog can send, as (scope key, purpose, request), in catalog order.
+fn catalog_requests() -> Vec<(&'static str, Purpose, Request)> {
+    let scoped = SCOPES.iter().flat_map(|scope| {
+        let read = scope.read_probe.map(|r| (scope.key, Purpose::Read, r));
+        let write = scope.write_probe.map(|r| (scope.key, Purpose::Write, r));
+        read.into_iter().chain(write)
+    });
+    std::iter::once(("", Purpose::Token, HOOKS))
+        .chain(scoped)
+        .collect()
+}
+
+#[test]
+fn the_catalog_sends_exactly_the_contracts_requests() {
+    let contract = fixture::load();
+    let fixture: Vec<_> = contract
+        .probe
+        .iter()
+        .map(|p| {
+            (
+                p.scope.as_str(),
+                p.purpose,
+                p.method.as_str(),
+                p.path.as_str(),
+                p.body.as_deref(),
+            )
+        })
+        .collect();
+    let catalog: Vec<_> = catalog_requests()
+        .into_iter()
+        .map(|(key, purpose, r)| (key, purpose, r.method.as_str(), r.path, r.body))
+        .collect();
+    let missing: Vec<_> = catalog.iter().filter(|r| !fixture.contains(r)).collect();
+    let stale: Vec<_> = fixture.iter().filter(|r| !catalog.contains(r)).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "the catalog and tests/data/probe-contract.toml disagree.\n\
+         In the catalog, not in the fixture: {missing:?}\nIn the fixture, not in the catalog: {stale:?}\n\
+         Add or update the fixture entry, then re-derive it from the specs (see the fixture's header)."
+    );
+    assert_eq!(fixture, catalog, "same requests, but not in catalog order");
+}
+
+#[test]
+fn each_request_is_guarded_by_its_scope_and_named_with_its_source() {
+    for probe in fixture::load().probe {
+        let request = probe.request();
+        let expected = match probe.purpose {
+            Purpose::Token => "",
+            Purpose::Read | Purpose::Write => {
+                super::find(&probe.scope)
+                    .unwrap_or_else(|| panic!("{request}: unknown scope {:?}", probe.scope))
+                    .param
+            }
+        };
+        assert_eq!(probe.guard, expected, "{request}: guard");
+        assert!(
+            probe.commit.len() == 40 && probe.commit.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{request}: commit {:?} is not a full git hash",
+            probe.commit
+        );
+        assert!(
+            probe.spec.rsplit_once('.').is_some_and(|(_, ext)| ext == "yml") && !probe.operation.is_empty(),
+            "{request}: spec file and operationId are required"
+        );
+    }
+}
+
+#[test]
+fn every_request_is_safe_by_the_recorded_facts() {
+    let problems: Vec<String> = fixture::load()
+        .probe
+        .iter()
+        .flat_map(|p| {
+            p.check_safety()
+                .into_iter()
+                .map(move |e| format!("{}: {e}", p.request()))
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The safety check must be able to fail: each row breaks one fact of a real entry.
+#[test]
+fn the_safety_check_rejects_unsafe_entries() {
+    let contract = fixture::load();
+    let entry = |path: &str| {
+        contract
+            .probe
+            .iter()
+            .find(|p| p.path == path)
+            .cloned()
+            .unwrap_or_else(|| panic!("no entry for {path}"))
+    };
+    let mut cases = Vec::new();
+    let mut full_body = entry("/v3/catalog/products");
+    full_body.body = Some(r#"{"name":"x","price":1,"type":"physical","weight":1}"#.into());
+    cases.push(("a body with every required field", full_body));
+    let mut nothing_required = entry("/v3/catalog/products");
+    nothing_required.required.clear();
+    cases.push(("a POST whose spec requires nothing", nothing_required));
+    let mut empty_array = entry("/v3/customers");
+    empty_array.body = Some("[]".into());
+    cases.push(("an empty array body", empty_array));
+    let mut real_id = entry("/v2/orders/0");
+    real_id.path = "/v2/orders/1".into();
+    real_id.ids[0].value = "1".into();
+    cases.push(("a PUT to an id that may exist", real_id));
+    let mut string_id = entry("/v2/orders/0");
+    string_id.ids[0].integer = false;
+    cases.push(("a PUT to an id the spec does not type as an integer", string_id));
+    let mut read_with_body = entry("/v2/store");
+    read_with_body.body = Some("{}".into());
+    cases.push(("a read with a body", read_with_body));
+    let mut post_read = entry("/v2/store");
+    post_read.method = "POST".into();
+    cases.push(("a read that is not a GET", post_read));
+    let mut wrong_query = entry("/v3/catalog/products?limit=1");
+    wrong_query.query = vec!["page".into()];
+    cases.push(("a query the path does not send", wrong_query));
+    let mut wrong_template = entry("/v2/orders/0");
+    wrong_template.template = "/v2/orders/{id}".into();
+    cases.push(("a template that does not match the ids", wrong_template));
+    for (what, probe) in cases {
+        assert!(!probe.check_safety().is_empty(), "{what} passed the safety check");
+    }
+}
