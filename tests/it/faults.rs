@@ -37,11 +37,8 @@ fn assert_intact(env: &TestEnv, toml: &str, case: &str) -> String {
         "{case}: the old token was replaced"
     );
     assert_eq!(env.profiles_toml(), toml, "{case}: profiles.toml changed");
-    let search = env.keyring.unwrap().search_all("bcsetup");
-    assert!(
-        !search.contains(&format!("{}/pending", env.profile)),
-        "{case}: staging keys left:\n{search}"
-    );
+    let staging = env.staging_entries_left();
+    assert!(staging.is_empty(), "{case}: staging keys left: {staging:?}");
     let verify = env.run(&["verify"], "");
     assert_eq!(
         verify.code, 0,

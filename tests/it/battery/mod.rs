@@ -313,7 +313,7 @@ fn row_dirs(env: &TestEnv, row: &Row) -> Vec<PathBuf> {
 
 /// The keyring entries of these profiles (token, client secret and the staging keys of a rotation).
 ///
-/// Read with one `secret-tool lookup` per key rather than compared as `search_all` listings: the
+/// Read with one `secret-tool lookup` per key rather than compared as `secret-tool search` listings: the
 /// Secret Service is shared by every test of the binary, and other tests add and delete entries of
 /// their own profiles concurrently.
 fn keyring(env: &TestEnv, profiles: &[String]) -> BTreeMap<String, Option<String>> {

@@ -289,9 +289,16 @@ impl TestEnv {
 
     /// Whether the keyring of this env holds an entry of `user` (exact match of the username attribute).
     pub fn keyring_has_user(&self, user: &str) -> bool {
-        let listing = self.keyring.expect("keyring env").search_all("bcsetup");
-        let wanted = format!("attribute.username = {user}");
-        listing.lines().any(|line| line.trim() == wanted)
+        self.keyring.expect("keyring env").has("bcsetup", user)
+    }
+
+    /// The staging entries of this env's profile that a finished (or undone) rotation must not leave.
+    pub fn staging_entries_left(&self) -> Vec<String> {
+        ["pending", "pending-client-secret"]
+            .into_iter()
+            .map(|suffix| format!("{}/{suffix}", self.profile))
+            .filter(|user| self.keyring_has_user(user))
+            .collect()
     }
 }
 

@@ -189,15 +189,12 @@ impl SecretService {
             .unwrap_or_else(|error| panic!("{error}"));
     }
 
-    /// Everything `secret-tool search --all service <service>` prints (attributes go to its stderr).
-    pub fn search_all(&self, service: &str) -> String {
-        let output = self.secret_tool(&["search", "--all", "service", service], None);
-        let output = checked(output, "secret-tool search").unwrap_or_else(|error| panic!("{error}"));
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
+    /// Whether an item with exactly these `service` and `username` attributes exists. A lookup, not a
+    /// `secret-tool search` of the service: the service is shared by every test of the binary, running in
+    /// parallel, and a search fails ("No such secret item") when another test deletes an item between
+    /// secret-tool's listing and its read of it; it would also see other tests' entries.
+    pub fn has(&self, service: &str, username: &str) -> bool {
+        self.lookup(service, username).is_some()
     }
 
     fn try_lookup(&self, service: &str, username: &str) -> Result<Option<String>, String> {
