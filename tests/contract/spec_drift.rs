@@ -8,7 +8,7 @@
 //! BCSETUP_OPENAPI_DIR=path/to/docs/reference cargo test --test spec-drift
 //! ```
 //!
-//! The commit the specs were read at comes from `BCSETUP_OPENAPI_COMMIT`, else from a `SOURCE.txt` beside
+//! Spec files are found by name anywhere below that folder. The commit the specs were read at comes from `BCSETUP_OPENAPI_COMMIT`, else from a `SOURCE.txt` beside
 //! the specs, else from `git rev-parse HEAD` in that folder. On drift the test prints every difference and
 //! the whole fixture as it should now read.
 
@@ -102,7 +102,7 @@ fn upstream_commit(dir: &Path) -> String {
 /// path, body, spec file) is the fixture's; everything else comes from the YAML.
 fn derive(dir: &Path, commit: &str, probe: &Probe) -> Probe {
     let ctx = format!("{} {} ({})", probe.method, probe.path, probe.spec);
-    let file = dir.join(&probe.spec);
+    let file = find_spec(dir, &probe.spec);
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let spec: Yaml = serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{ctx}: {e}"));
     let (path, query) = probe.path.split_once('?').unwrap_or((&probe.path, ""));
@@ -159,6 +159,31 @@ fn derive(dir: &Path, commit: &str, probe: &Probe) -> Probe {
         ids,
         required,
         ..probe.clone()
+    }
+}
+
+/// The one file of that name below `dir`: bigcommerce/docs keeps some specs in subfolders
+/// (`reference/catalog/products_catalog.v3.yml`), a flat copy of the specs keeps none.
+fn find_spec(dir: &Path, name: &str) -> PathBuf {
+    fn walk(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&path, name, found);
+            } else if entry.file_name() == name {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, name, &mut found);
+    match <[PathBuf; 1]>::try_from(found) {
+        Ok([path]) => path,
+        Err(found) => panic!(
+            "{name}: expected one file below {}, found {found:?}",
+            dir.display()
+        ),
     }
 }
 
