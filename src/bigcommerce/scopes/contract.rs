@@ -6,7 +6,7 @@
 #[path = "../../../tests/contract/fixture.rs"]
 mod fixture;
 
-use fixture::Purpose;
+use fixture::{Probe, Purpose};
 
 use super::super::probe::HOOKS;
 use super::{Request, SCOPES};
@@ -93,6 +93,9 @@ fn every_request_is_safe_by_the_recorded_facts() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// One change that makes a real entry unsafe.
+type Breakage = fn(&mut Probe);
+
 /// The safety check must be able to fail: each row breaks one fact of a real entry.
 #[test]
 fn the_safety_check_rejects_unsafe_entries() {
@@ -105,36 +108,47 @@ fn the_safety_check_rejects_unsafe_entries() {
             .cloned()
             .unwrap_or_else(|| panic!("no entry for {path}"))
     };
-    let mut cases = Vec::new();
-    let mut full_body = entry("/v3/catalog/products");
-    full_body.body = Some(r#"{"name":"x","price":1,"type":"physical","weight":1}"#.into());
-    cases.push(("a body with every required field", full_body));
-    let mut nothing_required = entry("/v3/catalog/products");
-    nothing_required.required.clear();
-    cases.push(("a POST whose spec requires nothing", nothing_required));
-    let mut empty_array = entry("/v3/customers");
-    empty_array.body = Some("[]".into());
-    cases.push(("an empty array body", empty_array));
-    let mut real_id = entry("/v2/orders/0");
-    real_id.path = "/v2/orders/1".into();
-    real_id.ids[0].value = "1".into();
-    cases.push(("a PUT to an id that may exist", real_id));
-    let mut string_id = entry("/v2/orders/0");
-    string_id.ids[0].integer = false;
-    cases.push(("a PUT to an id the spec does not type as an integer", string_id));
-    let mut read_with_body = entry("/v2/store");
-    read_with_body.body = Some("{}".into());
-    cases.push(("a read with a body", read_with_body));
-    let mut post_read = entry("/v2/store");
-    post_read.method = "POST".into();
-    cases.push(("a read that is not a GET", post_read));
-    let mut wrong_query = entry("/v3/catalog/products?limit=1");
-    wrong_query.query = vec!["page".into()];
-    cases.push(("a query the path does not send", wrong_query));
-    let mut wrong_template = entry("/v2/orders/0");
-    wrong_template.template = "/v2/orders/{id}".into();
-    cases.push(("a template that does not match the ids", wrong_template));
-    for (what, probe) in cases {
+    let cases: [(&str, &str, Breakage); 9] = [
+        ("a body with every required field", "/v3/catalog/products", |p| {
+            p.body = Some(r#"{"name":"x","price":1,"type":"physical","weight":1}"#.into());
+        }),
+        (
+            "a POST whose spec requires nothing",
+            "/v3/catalog/products",
+            |p| p.required.clear(),
+        ),
+        ("an empty array body", "/v3/customers", |p| {
+            p.body = Some("[]".into());
+        }),
+        ("a PUT to an id that may exist", "/v2/orders/0", |p| {
+            p.path = "/v2/orders/1".into();
+            p.ids[0].value = "1".into();
+        }),
+        (
+            "a PUT to an id the spec does not type as an integer",
+            "/v2/orders/0",
+            |p| {
+                p.ids[0].integer = false;
+            },
+        ),
+        ("a read with a body", "/v2/store", |p| p.body = Some("{}".into())),
+        ("a read that is not a GET", "/v2/store", |p| {
+            p.method = "POST".into();
+        }),
+        (
+            "a query the path does not send",
+            "/v3/catalog/products?limit=1",
+            |p| {
+                p.query = vec!["page".into()];
+            },
+        ),
+        ("a template that does not match the ids", "/v2/orders/0", |p| {
+            p.template = "/v2/orders/{id}".into();
+        }),
+    ];
+    for (what, path, break_it) in cases {
+        let mut probe = entry(path);
+        break_it(&mut probe);
         assert!(!probe.check_safety().is_empty(), "{what} passed the safety check");
     }
 }
