@@ -1,9 +1,12 @@
 //! Everything a command needs from its surroundings, built once in `lib::main` and passed down:
 //! a snapshot of the environment (the only place bcsetup reads it, so tests can inject one), the
-//! profile, the config dir, the printer, whether prompting is allowed, and the secret stores (built
-//! lazily: the keyring connects when constructed).
+//! profile, the config dir, the printer, and the three I/O seams a command talks through: the
+//! terminal (`Prompter`, present only when prompting is allowed) and the two secret stores (the
+//! keyring connects lazily, on its first call). Tests swap each seam: `with_prompter`, `with_keyring`.
 
+use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
+use std::fmt;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -12,16 +15,29 @@ use secrecy::SecretString;
 
 use crate::bigcommerce::client::ApiBase;
 use crate::cli::GlobalArgs;
+use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 use crate::output::Printer;
-use crate::profile::{ProfileFile, ProfileName, parse_profile_arg};
+use crate::profile::{ProfileFile, parse_profile_arg};
+use crate::prompter::{DialoguerPrompter, Prompter};
+use crate::store::SecretStore;
 use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
-use crate::store::{SecretStore, StorageKind};
 
-/// A snapshot of environment variables.
-#[derive(Debug, Clone, Default)]
+/// A snapshot of environment variables. Its `Debug` shows names only: the snapshot holds
+/// `BCSETUP_ACCESS_TOKEN` and `BCSETUP_CLIENT_SECRET` when they are set.
+#[derive(Clone, Default)]
 pub struct Env(HashMap<String, String>);
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&str> = self.0.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        f.debug_map()
+            .entries(names.into_iter().map(|n| (n, "[redacted]")))
+            .finish()
+    }
+}
 
 impl Env {
     /// The process environment (non-UTF-8 variables are skipped).
@@ -65,10 +81,9 @@ pub struct Context {
     pub config_dir: PathBuf,
     /// Output.
     pub printer: Printer,
-    /// Whether prompts may be shown (a terminal on stdin and stderr, and no `--no-input`).
-    pub interactive: bool,
     /// The API base (`BCSETUP_API_BASE`).
     pub api_base: ApiBase,
+    prompter: RefCell<Option<Box<dyn Prompter>>>,
     keyring: Rc<dyn SecretStore>,
     file: Rc<dyn SecretStore>,
 }
@@ -85,19 +100,50 @@ impl Context {
             Some(raw) => ApiBase::parse(raw).map_err(|e| InputErrors::one("BCSETUP_API_BASE", e))?,
             None => ApiBase::default(),
         };
+        // Prompts need a terminal on stdin and stderr (dialoguer draws on stderr); piped stdin is
+        // never taken as answers.
         let interactive =
             !global.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let prompter: Option<Box<dyn Prompter>> = if interactive {
+            Some(Box::new(DialoguerPrompter::default()))
+        } else {
+            None
+        };
         let file: Rc<dyn SecretStore> = Rc::new(FileStore::new(&config_dir));
         Ok(Self {
             env,
             profile,
             config_dir,
             printer,
-            interactive,
             api_base,
+            prompter: RefCell::new(prompter),
             keyring: Rc::new(KeyringStore::default()),
             file,
         })
+    }
+
+    /// Replace the terminal (tests give a scripted prompter, or `None` for "no terminal").
+    #[must_use]
+    pub fn with_prompter(self, prompter: Option<Box<dyn Prompter>>) -> Self {
+        *self.prompter.borrow_mut() = prompter;
+        self
+    }
+
+    /// Whether prompts may be shown: a terminal on stdin and stderr, and no `--no-input`.
+    pub fn interactive(&self) -> bool {
+        self.prompter.borrow().is_some()
+    }
+
+    /// The terminal, when prompting is allowed, borrowed for one step. A step that already holds it
+    /// passes it down instead of asking again; a nested call gets `None` (and trips the debug
+    /// assertion) rather than a panic.
+    pub fn prompter(&self) -> Option<RefMut<'_, dyn Prompter + 'static>> {
+        debug_assert!(
+            self.prompter.try_borrow_mut().is_ok(),
+            "the prompter is already borrowed"
+        );
+        let slot = self.prompter.try_borrow_mut().ok()?;
+        RefMut::filter_map(slot, Option::as_deref_mut).ok()
     }
 
     /// Replace the keyring with another store (in-process tests use the memory store).

@@ -5,11 +5,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::bigcommerce::verify::Report;
+use crate::bigcommerce::judge::{Failed, Shortfall, VerifyFailure};
+use crate::bigcommerce::report::Report;
+use crate::bigcommerce::run::Unreachable;
 use crate::store::StoreError;
-
-/// Exit code of a successful run.
-pub const EXIT_OK: u8 = 0;
 
 /// Everything that can end a bcsetup run early.
 #[derive(Debug, thiserror::Error)]
@@ -27,16 +26,10 @@ pub enum Error {
     },
     /// BigCommerce answered, and the answer ends verification: rejected token (3), missing scopes (4),
     /// or a probe that changed data (1). The full report goes with it so `--json` can show every scope.
-    #[error("{message}")]
+    #[error("{}", failure.facts().message)]
     Verification {
-        /// The exit code this failure maps to.
-        code: u8,
-        /// Stable machine-readable kind for `--json`.
-        kind: &'static str,
-        /// One-line cause.
-        message: String,
-        /// What to do about it.
-        hint: Option<String>,
+        /// The cause.
+        failure: VerifyFailure,
         /// The report, when probing ran far enough to produce one.
         report: Option<Box<Report>>,
     },
@@ -76,9 +69,8 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Config { .. } => 2,
-            Error::Verification { code, .. } | Error::Child(code) | Error::CommandNotRun { code, .. } => {
-                *code
-            }
+            Error::Verification { failure, .. } => failure.facts().code,
+            Error::Child(code) | Error::CommandNotRun { code, .. } => *code,
             Error::Unreachable(_) => 5,
             Error::Storage(_) => 6,
             Error::ProfileNotFound(_) => 7,
@@ -92,7 +84,7 @@ impl Error {
         match self {
             Error::Input(_) => "invalid_input",
             Error::Config { .. } => "invalid_config",
-            Error::Verification { kind, .. } => kind,
+            Error::Verification { failure, .. } => failure.facts().kind,
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) => "storage",
             Error::ProfileNotFound(_) => "profile_not_found",
@@ -115,18 +107,14 @@ impl Error {
             Error::Config { .. } => {
                 Some("fix or move the file by hand; bcsetup never overwrites a file it cannot read".into())
             }
-            Error::Verification { hint, .. } => hint.clone(),
+            Error::Verification { failure, .. } => Some(failure.facts().hint),
             Error::Unreachable(msg) if msg.contains("certificate") => Some(
                 "the server's TLS certificate was not trusted: a TLS-inspecting proxy or antivirus may be in \
                  the way; bcsetup never skips certificate checks, but it trusts the system's root \
                  certificates (on Linux, SSL_CERT_FILE adds one)"
                     .into(),
             ),
-            Error::Unreachable(_) => Some(
-                "check your network, proxy (HTTPS_PROXY) and https://status.bigcommerce.com, then retry; \
-                 `--no-verify` stores credentials without checking them"
-                    .into(),
-            ),
+            Error::Unreachable(_) => Some(UNREACHABLE_HINT.into()),
             Error::Storage(err) => Some(err.hint()),
             Error::ProfileNotFound(_) => {
                 Some("`bcsetup status` lists profiles; `bcsetup init --profile NAME` creates one".into())
@@ -147,6 +135,166 @@ impl Error {
             _ => None,
         }
     }
+}
+
+impl From<Unreachable> for Error {
+    fn from(e: Unreachable) -> Self {
+        Error::Unreachable(e.0)
+    }
+}
+
+impl From<Failed> for Error {
+    fn from(failed: Failed) -> Self {
+        match failed.failure {
+            // Not an answer about the token: BigCommerce itself is in doubt.
+            VerifyFailure::Unhealthy { status } => Error::Unreachable(format!(
+                "GET /v3/hooks answered {status}; BigCommerce may be unhealthy"
+            )),
+            failure => Error::Verification {
+                failure,
+                report: failed.report,
+            },
+        }
+    }
+}
+
+/// What the user sees of a verification failure (docs/interface.md, "Exit codes" and "JSON output").
+pub struct Facts {
+    /// Exit code.
+    pub code: u8,
+    /// The JSON `kind`.
+    pub kind: &'static str,
+    /// One-line cause.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl VerifyFailure {
+    /// Exit code, kind, message and hint, decided together in one place.
+    pub fn facts(&self) -> Facts {
+        let facts = |code, kind, message: String, hint: String| Facts {
+            code,
+            kind,
+            message,
+            hint,
+        };
+        match self {
+            VerifyFailure::Rejected { store } => facts(3, "rejected", rejected(store), REJECTED_HINT.into()),
+            VerifyFailure::WrongStore { store } => facts(
+                3,
+                "wrong_store",
+                format!("the access token does not belong to store `{store}` (GET /v3/hooks was refused)"),
+                format!(
+                    "check the store hash: it is the part after /stores/ in the API PATH shown with the \
+                     credentials, e.g. {} (without a `store-` prefix)",
+                    store.api_path()
+                ),
+            ),
+            VerifyFailure::Revoked { store } => facts(
+                3,
+                "revoked",
+                format!(
+                    "the access token was revoked: it worked before, and now BigCommerce answers 401 ({})",
+                    rejected(store)
+                ),
+                "its API account was probably deleted in the control panel; create a new one and run \
+                 `bcsetup init` to rotate"
+                    .into(),
+            ),
+            VerifyFailure::ScopesMissing { missing } => facts(
+                4,
+                "scopes_missing",
+                format!("the token lacks {}", shortfalls(missing)),
+                scope_fix(missing),
+            ),
+            VerifyFailure::ScopeLost { lost, missing } => facts(
+                4,
+                "scope_lost",
+                format!("scope lost since the last verification: {}", lost_list(lost)),
+                scope_fix(missing),
+            ),
+            VerifyFailure::ScopesUnproven { unproven } => facts(
+                4,
+                "scopes_unproven",
+                format!("could not prove {}", shortfalls(unproven)),
+                "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them \
+                 unproven"
+                    .into(),
+            ),
+            VerifyFailure::ProbeChangedData {
+                request,
+                status,
+                excerpt,
+            } => facts(
+                1,
+                "probe_changed_data",
+                format!(
+                    "DEFECT: the write probe {request} answered {status}: BigCommerce accepted a request \
+                     bcsetup sends expecting a rejection, so something may have been created or changed in \
+                     the store. Probing stopped and nothing was retried. Response body: {excerpt}"
+                ),
+                "check the store for the object in the response above and delete it if it is unwanted; \
+                 re-run with --no-check-modify to skip write probes, and please report this defect"
+                    .into(),
+            ),
+            VerifyFailure::Unhealthy { status } => facts(
+                5,
+                "unreachable",
+                format!("GET /v3/hooks answered {status}; BigCommerce may be unhealthy"),
+                UNREACHABLE_HINT.into(),
+            ),
+        }
+    }
+}
+
+const REJECTED_HINT: &str =
+    "the token is mistyped, or its API account was deleted; paste it again or create a new API account";
+
+const UNREACHABLE_HINT: &str = "check your network, proxy (HTTPS_PROXY) and https://status.bigcommerce.com, \
+                                then retry; `--no-verify` stores credentials without checking them";
+
+fn rejected(store: &crate::bigcommerce::StoreHash) -> String {
+    format!("BigCommerce rejected the access token for store `{store}` (401)")
+}
+
+fn shortfalls(list: &[Shortfall]) -> String {
+    let rows: Vec<String> = list
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} wanted, {} observed)",
+                s.name,
+                s.wanted.as_str(),
+                s.observed.as_str()
+            )
+        })
+        .collect();
+    rows.join(", ")
+}
+
+fn lost_list(list: &[Shortfall]) -> String {
+    let rows: Vec<String> = list
+        .iter()
+        .map(|s| {
+            let before = s.before.map_or("?", |b| b.as_str());
+            format!("{} (was {before}, now {})", s.name, s.observed.as_str())
+        })
+        .collect();
+    rows.join(", ")
+}
+
+fn scope_fix(missing: &[Shortfall]) -> String {
+    let fixes: Vec<String> = missing
+        .iter()
+        .filter(|s| s.observed != crate::bigcommerce::classify::Observed::Unknown)
+        .map(|s| format!("set {} to {}", s.name, s.wanted.ui_name()))
+        .collect();
+    format!(
+        "in the control panel (Settings › Store-level API accounts › edit the account): {}; save, then run \
+         bcsetup again",
+        fixes.join(", ")
+    )
 }
 
 /// One missing or invalid input, named by the flag and environment variable that supply it.
@@ -230,10 +378,9 @@ mod tests {
         assert_eq!(Error::Interrupted.exit_code(), 130);
         assert_eq!(Error::Internal(anyhow::anyhow!("boom")).exit_code(), 1);
         let rejected = Error::Verification {
-            code: 3,
-            kind: "rejected",
-            message: String::new(),
-            hint: None,
+            failure: VerifyFailure::Rejected {
+                store: crate::bigcommerce::StoreHash::parse("abc123").unwrap(),
+            },
             report: None,
         };
         assert_eq!(rejected.exit_code(), 3);

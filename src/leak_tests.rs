@@ -10,6 +10,7 @@ use secrecy::SecretString;
 
 use crate::bigcommerce::credentials_file;
 use crate::bigcommerce::scopes::ScopeSet;
+use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::cli::InitArgs;
 use crate::context::Env;
@@ -36,11 +37,12 @@ macro_rules! assert_not_debug {
 #[test]
 fn secret_holders_without_debug_stay_without_it() {
     assert_not_debug!(
-        crate::credentials::Credentials,
-        crate::credentials::Value<'static>,
-        crate::wizard::steps::Pasted,
+        crate::stored::Stored,
+        crate::stored::Value<'static>,
+        crate::wizard::steps::ShownOnce,
         crate::transaction::Secrets<'static>,
-        crate::commands::prove::Claim<'static>,
+        crate::transaction::Snapshot,
+        crate::prover::Claim<'static>,
         crate::store::memory::MemoryStore,
         crate::bigcommerce::client::Client,
     );
@@ -65,7 +67,7 @@ fn init_plan_debug_redacts_both_secrets() {
         scopes: ScopeSet::migration(),
         store_hash: StoreHash::parse("abc123").unwrap(),
         client_id: Some("client-id".into()),
-        access_token: SecretString::from(TOKEN),
+        access_token: AccessToken::parse(&SecretString::from(TOKEN)).unwrap(),
         client_secret: Some(SecretString::from(SECRET)),
         source_file: Some(PathBuf::from("/tmp/api-credentials.txt")),
     };
@@ -143,4 +145,74 @@ fn input_errors_built_around_secrets_do_not_show_them() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn the_token_and_the_environment_snapshot_redact_in_debug() {
+    let token = AccessToken::parse(&SecretString::from(TOKEN)).unwrap();
+    assert_redacted("AccessToken", &token);
+    let env = Env::from_pairs([("BCSETUP_ACCESS_TOKEN", TOKEN), ("BCSETUP_CLIENT_SECRET", SECRET)]);
+    assert_redacted("Env", &env);
+    // Names stay visible: a debugging aid that shows which variables were set.
+    assert!(format!("{env:?}").contains("BCSETUP_ACCESS_TOKEN"), "{env:?}");
+}
+
+/// The files outside tests that call `expose_secret()`, as listed in `bigcommerce/token.rs`.
+const EXPOSERS: [&str; 8] = [
+    "bigcommerce/token.rs",
+    "commands/env.rs",
+    "commands/exec.rs",
+    "store/file.rs",
+    "store/keyring.rs",
+    "store/memory.rs",
+    "store/mod.rs",
+    "stored.rs",
+];
+
+#[test]
+fn expose_secret_only_where_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = std::collections::BTreeSet::new();
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let is_rust = path.extension().is_some_and(|e| e == "rs");
+            // Test-only files: `tests.rs` submodules, this file and the command-test kit.
+            if !is_rust
+                || name.ends_with("tests.rs")
+                || name == "leak_tests.rs"
+                || name.ends_with("testkit.rs")
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Unit tests sit at the end of a file, after `#[cfg(test)]` + `mod tests`.
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+            if code
+                .lines()
+                .any(|l| !l.trim_start().starts_with("//") && l.contains(".expose_secret()"))
+            {
+                found.insert(name);
+            }
+        }
+    }
+    let documented = std::fs::read_to_string(root.join("bigcommerce/token.rs")).unwrap();
+    for file in EXPOSERS {
+        assert!(
+            documented.contains(&format!("`{file}`")),
+            "{file} is missing from the list in bigcommerce/token.rs"
+        );
+    }
+    let expected: std::collections::BTreeSet<String> = EXPOSERS.iter().map(|f| (*f).to_owned()).collect();
+    assert_eq!(found, expected, "files calling expose_secret() outside tests");
 }

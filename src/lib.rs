@@ -11,13 +11,17 @@ pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod context;
-pub mod credentials;
+pub mod domain;
+
 pub mod error;
 pub mod interrupt;
 pub mod output;
 pub mod profile;
+pub mod prompter;
+pub mod prover;
 pub mod render;
 pub mod store;
+pub mod stored;
 pub mod transaction;
 pub mod wizard;
 

@@ -5,7 +5,6 @@
 //! This file never holds a secret.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,59 +15,14 @@ use serde::{Deserialize, Serialize};
 use crate::atomic::{ensure_private_dir, write_atomic};
 use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
-use crate::store::StorageKind;
 
 /// Largest profiles.toml bcsetup reads (thousands of profiles fit; anything bigger is not ours).
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The format version written to profiles.toml; a newer one is refused rather than mangled.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// A validated profile name: `[A-Za-z0-9._-]{1,64}`, not `.` or `..`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ProfileName(String);
-
-impl ProfileName {
-    /// Validate a profile name (docs/interface.md, "Global options").
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let ok_chars = raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if raw.is_empty() || raw.len() > 64 || !ok_chars || raw == "." || raw == ".." {
-            return Err(format!(
-                "invalid profile name `{}`: use 1 to 64 of A-Z a-z 0-9 . _ -",
-                raw.chars().take(70).collect::<String>().escape_default()
-            ));
-        }
-        Ok(Self(raw.to_owned()))
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for ProfileName {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ProfileName> for String {
-    fn from(value: ProfileName) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for ProfileName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// What bcsetup remembers about one profile. No secrets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

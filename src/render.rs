@@ -7,7 +7,7 @@ use std::fmt::Write;
 use console::style;
 use jiff::Timestamp;
 
-use crate::bigcommerce::verify::Report;
+use crate::bigcommerce::report::Report;
 use crate::profile::Profiles;
 
 /// The verification report as a table with the store above it.
@@ -140,7 +140,8 @@ mod tests {
     #[test]
     fn the_status_table_fits_80_columns() {
         use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
-        use crate::profile::{Profile, ProfileName};
+        use crate::domain::ProfileName;
+        use crate::profile::Profile;
         let profile = Profile {
             store_hash: StoreHash::parse("abcdefghij").unwrap(),
             api_path: String::new(),
@@ -152,7 +153,7 @@ mod tests {
             access: Access::ReadOnly,
             scopes_wanted: Vec::new(),
             scopes_observed: std::collections::BTreeMap::new(),
-            storage: crate::store::StorageKind::Keyring,
+            storage: crate::domain::StorageKind::Keyring,
             created_at: Timestamp::UNIX_EPOCH,
             rotated_at: None,
             verified_at: Some(Timestamp::from_second(86_400).unwrap()),

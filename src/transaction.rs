@@ -15,12 +15,13 @@
 //! completed for the token and the rotation rolls forward; otherwise the real keys still hold the old
 //! secrets and it rolls back. A failure that is reported (not a crash) undoes its own steps.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::context::Context;
+use crate::domain::ProfileName;
 use crate::error::Error;
-use crate::profile::{Profile, ProfileName};
-use crate::store::{Key, SecretStore, StoreError, store_verified};
+use crate::profile::Profile;
+use crate::store::{Key, SecretStore, StoreError, same_secret, store_verified};
 
 /// The new secrets of a profile.
 pub struct Secrets<'a> {
@@ -48,25 +49,46 @@ impl Keys {
     }
 }
 
-/// The real secrets before the run, to put back when a reported failure happens after step 3 began.
-struct Previous {
-    token: Option<SecretString>,
-    secret: Option<SecretString>,
+/// The real secrets of a profile in one store, read once before a run changes them: what `undo`
+/// puts back when a reported failure happens after step 3 began. `init` reads it before verifying,
+/// which also proves the store works before any API quota is spent, and shows the token from it.
+pub struct Snapshot {
+    /// The access token, if one is stored.
+    pub token: Option<SecretString>,
+    /// The client secret, if one is stored.
+    pub secret: Option<SecretString>,
 }
 
-/// Store `secrets` and `profile` for `ctx.profile`, following the protocol above.
+impl Snapshot {
+    /// Read the real keys of a profile.
+    pub fn read(store: &dyn SecretStore, name: &ProfileName) -> Result<Self, StoreError> {
+        let keys = Keys::new(name);
+        Ok(Self {
+            token: store.get(&keys.token)?,
+            secret: store.get(&keys.secret)?,
+        })
+    }
+
+    /// Nothing stored (a store the profile never used).
+    pub fn empty() -> Self {
+        Self {
+            token: None,
+            secret: None,
+        }
+    }
+}
+
+/// Store `secrets` and `profile` for `ctx.profile`, following the protocol above. `previous` is the
+/// store's content before the run (`Snapshot::read` of the same store).
 pub fn commit(
     ctx: &Context,
     store: &dyn SecretStore,
     profile: Profile,
     secrets: &Secrets<'_>,
+    previous: &Snapshot,
 ) -> Result<(), Error> {
     let name = &ctx.profile;
     let keys = Keys::new(name);
-    let previous = Previous {
-        token: store.get(&keys.token)?,
-        secret: store.get(&keys.secret)?,
-    };
 
     let staged = stage(store, &keys, secrets).and_then(|()| {
         ctx.profiles().update(|p| {
@@ -87,7 +109,7 @@ pub fn commit(
         })
     });
     if let Err(err) = committed {
-        undo(ctx, store, &keys, &previous);
+        undo(ctx, store, &keys, previous);
         return Err(err);
     }
     discard_staging(store, &keys);
@@ -115,7 +137,7 @@ fn write_secrets(
 }
 
 /// Put the previous real secrets back and forget the pending metadata; say so loudly if impossible.
-fn undo(ctx: &Context, store: &dyn SecretStore, keys: &Keys, previous: &Previous) {
+fn undo(ctx: &Context, store: &dyn SecretStore, keys: &Keys, previous: &Snapshot) {
     let restored = [(&keys.token, &previous.token), (&keys.secret, &previous.secret)]
         .into_iter()
         .try_for_each(|(key, old)| -> Result<(), StoreError> {
@@ -173,7 +195,7 @@ pub fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
     let keys = Keys::new(name);
     let staged = store.get(&keys.staged_token)?;
     let real = store.get(&keys.token)?;
-    let forward = matches!((&staged, &real), (Some(s), Some(r)) if s.expose_secret() == r.expose_secret());
+    let forward = matches!((&staged, &real), (Some(s), Some(r)) if same_secret(s, r));
     if let (true, Some(token)) = (forward, &staged) {
         // The token reached the real key; the client secret may not have: copy it from staging.
         let staged_secret = store.get(&keys.staged_secret)?;

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use bcsetup::bigcommerce::client::ApiBase;
 use bcsetup::bigcommerce::{AccountName, StoreHash};
-use bcsetup::profile::ProfileName;
+use bcsetup::domain::ProfileName;
 use libfuzzer_sys::fuzz_target;
 use url::{Host, Url};
 

@@ -1,15 +1,20 @@
 //! BigCommerce domain: the validated newtypes every other layer speaks in, the scope catalog,
 //! the credentials-file and store-hash parsers, the probe plan, classification and the HTTP client.
 //!
-//! Everything here except `client.rs` and `verify.rs` is pure: no terminal, no network, no files.
+//! Everything here except `client.rs` and `run.rs` (network) and `credentials_file::{read_path,
+//! read_from}` (files) is pure. Nothing here imports from outside `bigcommerce/`: failures are domain
+//! values (`judge::VerifyFailure`, `run::Unreachable`) that `error.rs` turns into exit codes and hints.
 
 pub mod classify;
 pub mod client;
 pub mod credentials_file;
+pub mod judge;
 pub mod probe;
+pub mod report;
+pub mod run;
 pub mod scopes;
 pub mod store_hash;
-pub mod verify;
+pub mod token;
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
 //! The probe plan: which requests prove the token, the store and each wanted scope at the wanted
-//! level. Pure data, built once; `verify.rs` runs it. One request can serve several purposes (the
+//! level. Pure data, built once; `run.rs` sends it. One request can serve several purposes (the
 //! Information & Settings read probe is also the store-info request), and is sent once.
 
 use super::scopes::{self, Method, Request, Scope, ScopeSet};
@@ -51,7 +51,7 @@ pub struct Wanted {
 
 /// The whole verification: what is wanted and which requests prove it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub struct ProbePlan {
     /// Token type being verified.
     pub token_type: TokenType,
     /// Access being verified.
@@ -64,7 +64,7 @@ pub struct Plan {
     pub check_modify: bool,
 }
 
-impl Plan {
+impl ProbePlan {
     /// Build the plan. Write probes run only where Modify is wanted and `check_modify` is on.
     pub fn new(token_type: TokenType, access: Access, scopes: &ScopeSet, check_modify: bool) -> Self {
         let wanted: Vec<Wanted> = scopes
@@ -131,7 +131,7 @@ impl Plan {
 mod tests {
     use super::*;
 
-    fn writes(plan: &Plan) -> Vec<&'static str> {
+    fn writes(plan: &ProbePlan) -> Vec<&'static str> {
         plan.probes
             .iter()
             .filter(|p| p.request.method != Method::Get)
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn modify_migration_plan_has_one_request_per_probe() {
-        let plan = Plan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), true);
+        let plan = ProbePlan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), true);
         let mut requests: Vec<_> = plan.probes.iter().map(|p| p.request).collect();
         let n = requests.len();
         requests.dedup();
@@ -168,16 +168,16 @@ mod tests {
 
     #[test]
     fn read_only_and_no_check_modify_send_no_writes() {
-        let ro = Plan::new(TokenType::Api, Access::ReadOnly, &ScopeSet::migration(), true);
+        let ro = ProbePlan::new(TokenType::Api, Access::ReadOnly, &ScopeSet::migration(), true);
         assert!(writes(&ro).is_empty());
-        let unchecked = Plan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), false);
+        let unchecked = ProbePlan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), false);
         assert!(writes(&unchecked).is_empty());
         assert_eq!(unchecked.request_count(), 9);
     }
 
     #[test]
     fn stencil_publish_checks_themes_write_only() {
-        let plan = Plan::new(TokenType::Stencil, Access::Modify, &ScopeSet::stencil(), true);
+        let plan = ProbePlan::new(TokenType::Stencil, Access::Modify, &ScopeSet::stencil(), true);
         assert_eq!(writes(&plan), ["/v3/themes"]);
         let levels: Vec<_> = plan.wanted.iter().map(|w| (w.scope.key, w.level)).collect();
         assert!(levels.contains(&("themes", Level::Modify)));

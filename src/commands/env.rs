@@ -17,12 +17,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::context::Context;
-use crate::credentials::{self, Value};
 use crate::error::Error;
+use crate::stored::{self, Value};
 
 /// Print the variables of `ctx.profile` for a shell or a .env file.
 pub fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
-    let creds = credentials::load(ctx, args.include_client_secret)?;
+    let creds = stored::load(ctx, args.include_client_secret)?;
     let vars = creds.variables();
     if std::io::stdout().is_terminal() {
         ctx.printer.warn(
@@ -33,7 +33,7 @@ pub fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
     if ctx.printer.json {
         let map: serde_json::Map<String, serde_json::Value> = vars
             .iter()
-            .map(|(name, value)| ((*name).to_owned(), expose(value).to_owned().into()))
+            .map(|(name, value)| ((*name).to_owned(), value.expose_to_program().to_owned().into()))
             .collect();
         ctx.printer.json(&serde_json::json!({
             "ok": true,
@@ -51,20 +51,11 @@ pub fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
     Ok(())
 }
 
-/// The text of a variable's value. The access token and client secret are exposed here and only to
-/// be written to stdout.
-fn expose<'a>(value: &'a Value<'_>) -> &'a str {
-    match value {
-        Value::Plain(text) => text,
-        Value::Secret(secret) => secret.expose_secret(),
-    }
-}
-
 /// Every variable as one line in `format`; the text is a secret, zeroed when dropped.
 fn render(format: EnvFormat, vars: &[(&str, Value<'_>)]) -> SecretString {
     let mut out = String::new();
     for (name, value) in vars {
-        let value = expose(value);
+        let value = value.expose_to_program();
         let _ = match format {
             EnvFormat::Sh => writeln!(out, "export {name}={}", quote_sh(value)),
             EnvFormat::Fish => writeln!(out, "set -gx {name} {}", quote_fish(value)),

@@ -23,10 +23,11 @@ use std::process::{Command, ExitStatus};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
+use crate::bigcommerce::token::AccessToken;
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::credentials::{self, VARIABLES, Value};
 use crate::error::{Error, InputErrors};
+use crate::stored::{self, VARIABLES};
 
 /// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
 pub const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
@@ -44,7 +45,7 @@ pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
             ),
         ));
     }
-    let creds = credentials::load(ctx, args.include_client_secret)?;
+    let creds = stored::load(ctx, args.include_client_secret)?;
     let Some((program, rest)) = args.command.split_first() else {
         return Err(InputErrors::one("CMD", "missing: give the command after `--`"));
     };
@@ -62,11 +63,7 @@ pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     }
     for (name, value) in creds.variables() {
         // One of the two places exec exposes a secret: CMD's environment.
-        let value = match &value {
-            Value::Plain(text) => text.as_str(),
-            Value::Secret(secret) => secret.expose_secret(),
-        };
-        command.env(name, value);
+        command.env(name, value.expose_to_program());
     }
     command.env(ACTIVE, ctx.profile.as_str());
     ctx.printer.detail(format_args!(
@@ -126,7 +123,7 @@ struct StencilSecrets<'a> {
 
 impl StencilFile {
     /// Create the file exclusively with mode 0600 and write the token into it.
-    fn create(dir: &Path, token: &SecretString) -> Result<Self, Error> {
+    fn create(dir: &Path, token: &AccessToken) -> Result<Self, Error> {
         let path = dir.join(STENCIL_FILE);
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
@@ -148,7 +145,7 @@ impl StencilFile {
         let guard = Self { path: Some(path) };
         // The other place exec exposes a secret: the file stencil-cli reads.
         let body = serde_json::to_string_pretty(&StencilSecrets {
-            access_token: token.expose_secret(),
+            access_token: token.expose_to_program(),
         })
         .map(SecretString::from)
         .map_err(|e| Error::Internal(e.into()))?;
@@ -192,13 +189,13 @@ mod platform {
 
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
-    use secrecy::SecretString;
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     use signal_hook::iterator::SignalsInfo;
     use signal_hook::iterator::exfiltrator::WithOrigin;
     use signal_hook::iterator::exfiltrator::origin::Origin;
 
     use super::{StencilFile, spawn};
+    use crate::bigcommerce::token::AccessToken;
     use crate::context::Context;
     use crate::error::Error;
 
@@ -210,7 +207,7 @@ mod platform {
         ctx: &Context,
         command: Command,
         stencil: Option<&Path>,
-        token: &SecretString,
+        token: &AccessToken,
     ) -> Result<ExitStatus, Error> {
         // Handlers first: from the moment the stencil file exists, a signal must not end bcsetup.
         // A signal bcsetup was started with ignored (`nohup`, `cmd &` in a script) stays ignored:
@@ -303,9 +300,8 @@ mod platform {
     use std::path::Path;
     use std::process::{Command, ExitStatus};
 
-    use secrecy::SecretString;
-
     use super::{StencilFile, spawn};
+    use crate::bigcommerce::token::AccessToken;
     use crate::context::Context;
     use crate::error::Error;
 
@@ -315,7 +311,7 @@ mod platform {
         ctx: &Context,
         command: Command,
         stencil: Option<&Path>,
-        token: &SecretString,
+        token: &AccessToken,
     ) -> Result<ExitStatus, Error> {
         let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
         let status = spawn(command)?.wait();
@@ -369,7 +365,7 @@ mod tests {
     fn stencil_file_is_private_exclusive_and_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(STENCIL_FILE);
-        let token = SecretString::from(r#"to"k\en"#.to_owned());
+        let token = AccessToken::parse(&SecretString::from(r#"to"k\en"#.to_owned())).unwrap();
         let file = StencilFile::create(dir.path(), &token).unwrap();
         let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(json, serde_json::json!({ "accessToken": r#"to"k\en"# }));

@@ -2,92 +2,107 @@
 //! metadata. Re-running on an existing profile is a rotation: the previous credentials stay exactly
 //! as they were unless every step for the new ones succeeded.
 
+mod existing;
 mod interactive;
 mod save;
+#[cfg(test)]
+mod tests;
 
 use std::io::Read;
 
-use secrecy::SecretString;
-
-use super::prove::{Claim, prove};
-use crate::bigcommerce::classify::Observed;
-use crate::bigcommerce::verify::Report;
+use crate::bigcommerce::report::Report;
 use crate::cli::{InitArgs, VerifyArgs};
 use crate::context::Context;
+use crate::domain::StorageKind;
 use crate::error::Error;
-use crate::profile::Profile;
-use crate::store::StorageKind;
-use crate::wizard::prompter::{DialoguerPrompter, Prompter};
+use crate::prompter::Prompter;
+use crate::prover::{Claim, prove};
+use crate::transaction::Snapshot;
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
-use interactive::Existing;
-use save::{Commit, commit, previous_token, remove_old_storage};
+use existing::Existing;
+use interactive::{Choice, Remedy};
+use save::{Commit, commit, finish, remove_old_storage};
 
 /// Run the wizard (or its unattended form).
 pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     crate::interrupt::install();
     crate::transaction::reconcile(ctx, true)?;
-    let existing = ctx.profiles().load()?.profiles.get(&ctx.profile).cloned();
-    let mut terminal = DialoguerPrompter::default();
-    let mut defaults = existing.as_ref().map(Defaults::from_profile).unwrap_or_default();
+    let existing = Existing::load(ctx)?;
+    let mut defaults = Defaults::default();
     if let Some(old) = &existing {
-        match interactive::existing(args, ctx, old, prompter(ctx, &mut terminal))? {
-            Existing::Rotate(access) => defaults.access = access.or(defaults.access),
-            Existing::Reverify => return super::verify::run(&VerifyArgs::default(), ctx),
+        match interactive::existing(args, ctx, old)? {
+            Choice::Rotate(access) => {
+                defaults = Defaults::from_profile(&old.profile);
+                defaults.access = access.or(defaults.access);
+            }
+            Choice::Reverify => return super::verify::run(&VerifyArgs::default(), ctx),
         }
     }
-    let mut plan = resolve(Inputs {
-        args,
-        env: &ctx.env,
-        // Not locked: a hidden prompt reads the terminal through `Stdin` too, and would wait on the lock.
-        stdin: &mut std::io::stdin() as &mut dyn Read,
-        prompter: prompter(ctx, &mut terminal),
-        defaults,
-        downloads: import::downloads_dir(&ctx.env),
-        can_open_browser: can_open_browser(ctx),
-    })?;
-    let storage = if args.insecure_storage {
-        StorageKind::File
-    } else {
-        StorageKind::Keyring
-    };
-    if storage == StorageKind::File {
-        ctx.printer.warn(format_args!(
-            "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
-            ctx.config_dir.join("secrets").display()
-        ));
-    }
+    let mut plan = resolve_plan(ctx, args, defaults)?;
+    let storage = storage(ctx, args);
     let store = ctx.store(storage);
-    let previous = previous_token(ctx, &*store)?;
+    // Read before any API quota is spent: it proves the store works, and it is what a failed save
+    // puts back. The profile's own secrets were read already when they live in the same store.
+    let fresh;
+    let previous = if let Some(old) = existing.as_ref().filter(|e| e.profile.storage == storage) {
+        old.secrets.as_ref().map_err(|e| Error::Storage(e.clone()))?
+    } else {
+        fresh = Snapshot::read(&*store, &ctx.profile)?;
+        &fresh
+    };
     let report = if args.no_verify {
         ctx.printer.warn(
             "--no-verify: storing the credentials without checking them; `bcsetup verify` checks later",
         );
         None
     } else {
-        Some(verify(args, ctx, &mut plan, &mut terminal)?)
+        Some(prove_until_done(args, ctx, &mut plan)?)
     };
     let change = Commit {
         plan: &plan,
         report: report.as_ref(),
-        existing: existing.as_ref(),
+        existing: existing.as_ref().map(|e| &e.profile),
         storage,
     };
-    let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &change));
+    let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &change, previous));
     saved?;
-    if let Some(old) = existing.as_ref().filter(|old| old.storage != storage) {
-        remove_old_storage(ctx, old.storage);
+    if let Some(old) = existing.as_ref().filter(|old| old.profile.storage != storage) {
+        remove_old_storage(ctx, old.profile.storage);
     }
-    finish(ctx, &plan, report.as_ref(), existing.is_some(), storage);
+    finish(ctx, &change);
     if signal.is_some() {
         ctx.printer
             .warn("interrupted while saving: the save was completed first, so nothing is half-written");
         return Err(Error::Interrupted);
     }
-    after_save(ctx, &plan, existing.as_ref(), previous.as_ref(), &mut terminal)
+    after_save(ctx, &plan, existing.as_ref())
 }
 
-fn prompter<'a>(ctx: &Context, terminal: &'a mut DialoguerPrompter) -> Option<&'a mut dyn Prompter> {
-    if ctx.interactive { Some(terminal) } else { None }
+fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<InitPlan, Error> {
+    let mut prompter = ctx.prompter();
+    // Not locked: a hidden prompt reads the terminal through `Stdin` too, and would wait on the lock.
+    let mut stdin = std::io::stdin();
+    resolve(Inputs {
+        args,
+        env: &ctx.env,
+        stdin: &mut stdin as &mut dyn Read,
+        prompter: prompter.as_deref_mut().map(|p| p as &mut dyn Prompter),
+        defaults,
+        downloads: import::downloads_dir(&ctx.env),
+        can_open_browser: can_open_browser(ctx),
+    })
+}
+
+/// The keyring, unless `--insecure-storage` asks for the file (with a warning every time).
+fn storage(ctx: &Context, args: &InitArgs) -> StorageKind {
+    if !args.insecure_storage {
+        return StorageKind::Keyring;
+    }
+    ctx.printer.warn(format_args!(
+        "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
+        ctx.config_dir.join("secrets").display()
+    ));
+    StorageKind::File
 }
 
 /// A browser can be opened on macOS and Windows, and on other systems when there is a display.
@@ -98,12 +113,7 @@ fn can_open_browser(ctx: &Context) -> bool {
 }
 
 /// Prove the plan; on a terminal, a failure can be fixed in place and retried without starting over.
-fn verify(
-    args: &InitArgs,
-    ctx: &Context,
-    plan: &mut InitPlan,
-    terminal: &mut DialoguerPrompter,
-) -> Result<Report, Error> {
+fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Result<Report, Error> {
     loop {
         let claim = Claim {
             store: &plan.store_hash,
@@ -113,90 +123,32 @@ fn verify(
             scopes: &plan.scopes,
             check_modify: !args.no_check_modify,
         };
-        let outcome = prove(ctx, &claim, &|_| true).and_then(|report| {
-            interactive::accept_unproven(args, &report, prompter(ctx, terminal)).map(|()| report)
-        });
-        match (outcome, prompter(ctx, terminal)) {
-            (Ok(report), _) => return Ok(report),
-            (Err(err @ (Error::Verification { .. } | Error::Unreachable(_))), Some(p)) => {
-                ctx.printer.problem(&err);
-                interactive::recover(err, plan, p)?;
-            }
-            (Err(err), _) => return Err(err),
+        let outcome = prove(ctx, &claim, &|_| true)
+            .and_then(|report| interactive::accept_unproven(args, ctx, &report).map(|()| report));
+        let err = match outcome {
+            Ok(report) => return Ok(report),
+            Err(err) => err,
+        };
+        let (Some(menu), Some(mut p)) = (Remedy::menu_for(&err), ctx.prompter()) else {
+            return Err(err);
+        };
+        ctx.printer.problem(&err);
+        if !interactive::recover(menu, plan, &mut *p)? {
+            return Err(err);
         }
-    }
-}
-
-fn finish(ctx: &Context, plan: &InitPlan, report: Option<&Report>, rotated: bool, storage: StorageKind) {
-    if ctx.printer.json {
-        match report {
-            Some(r) => ctx.printer.json(r),
-            None => ctx.printer.json(&serde_json::json!({
-                "ok": true,
-                "profile": ctx.profile,
-                "verified": false,
-                "store": { "hash": plan.store_hash },
-                "token_type": plan.token_type,
-                "access": plan.access,
-            })),
-        }
-        return;
-    }
-    let unknown: Vec<&str> = report
-        .map(|r| {
-            r.scopes
-                .iter()
-                .filter(|s| s.observed == Observed::Unknown)
-                .map(|s| s.name)
-                .collect()
-        })
-        .unwrap_or_default();
-    if !unknown.is_empty() {
-        ctx.printer
-            .warn(format_args!("accepted without proof: {}", unknown.join(", ")));
-    }
-    let place = match storage {
-        StorageKind::Keyring => "the OS keyring".to_owned(),
-        StorageKind::File => format!("{}", ctx.config_dir.join("secrets").display()),
-    };
-    let verb = if rotated { "Rotated" } else { "Saved" };
-    let unverified = if report.is_some() { "" } else { " (unverified)" };
-    ctx.printer.success(format_args!(
-        "{verb} profile `{}` for store {} in {place}{unverified}",
-        ctx.profile, plan.store_hash
-    ));
-    let flag = if ctx.profile.as_str() == "default" {
-        String::new()
-    } else {
-        format!(" --profile {}", ctx.profile)
-    };
-    ctx.printer.info(format_args!(
-        "  use it: bcsetup{flag} exec -- <command>   (or `bcsetup{flag} env`, `bcsetup{flag} token`)"
-    ));
-    if rotated {
-        ctx.printer.info(
-            "Now delete the old API account in the control panel (Settings › Store-level API accounts). \
-             Webhooks, metafields and scripts it created are deleted with it.",
-        );
     }
 }
 
 /// On a terminal: confirm the old token is revoked after a rotation, and offer to delete an imported file.
-fn after_save(
-    ctx: &Context,
-    plan: &InitPlan,
-    existing: Option<&Profile>,
-    old_token: Option<&SecretString>,
-    terminal: &mut DialoguerPrompter,
-) -> Result<(), Error> {
-    let Some(p) = prompter(ctx, terminal) else {
+fn after_save(ctx: &Context, plan: &InitPlan, existing: Option<&Existing>) -> Result<(), Error> {
+    let Some(mut p) = ctx.prompter() else {
         return Ok(());
     };
-    if let (Some(old), Some(token)) = (existing, old_token) {
-        interactive::confirm_old_revoked(ctx, &old.store_hash, token, p)?;
+    if let Some((old, token)) = existing.and_then(|e| Some((e, e.token()?))) {
+        interactive::confirm_old_revoked(ctx, &old.profile.store_hash, &token, &mut *p)?;
     }
     if let Some(path) = &plan.source_file {
-        interactive::offer_delete(ctx, path, p)?;
+        interactive::offer_delete(ctx, path, &mut *p)?;
     }
     Ok(())
 }

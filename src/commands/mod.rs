@@ -4,12 +4,17 @@ mod completions;
 mod env;
 mod exec;
 mod init;
-pub mod prove;
 mod remove;
 mod scopes;
 mod status;
 mod token;
 mod verify;
+
+#[cfg(test)]
+#[path = "../../tests/it/support/fake_store.rs"]
+mod fake_store;
+#[cfg(test)]
+mod testkit;
 
 use crate::cli::Command;
 use crate::context::Context;

@@ -6,10 +6,10 @@
 use crate::bigcommerce::StoreHash;
 use crate::cli::RemoveArgs;
 use crate::context::Context;
+use crate::domain::StorageKind;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
-use crate::store::{Key, StorageKind};
-use crate::wizard::prompter::{DialoguerPrompter, Prompter};
+use crate::store::Key;
 
 /// Remove `ctx.profile`.
 pub fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
@@ -71,7 +71,7 @@ fn confirm(args: &RemoveArgs, ctx: &Context, profile: &Profile) -> Result<(), Er
     if args.yes {
         return Ok(());
     }
-    if !ctx.interactive {
+    let Some(mut p) = ctx.prompter() else {
         return Err(InputErrors::one(
             "--yes",
             format!(
@@ -80,12 +80,12 @@ fn confirm(args: &RemoveArgs, ctx: &Context, profile: &Profile) -> Result<(), Er
                 ctx.profile
             ),
         ));
-    }
+    };
     let question = format!(
         "Remove profile `{}` (store {}, account `{}`) and its secrets from this computer?",
         ctx.profile, profile.store_hash, profile.account_name
     );
-    if DialoguerPrompter::default().confirm(&question, false)? {
+    if p.confirm(&question, false)? {
         return Ok(());
     }
     ctx.printer.info("Nothing was removed.");
@@ -116,6 +116,95 @@ fn revoke_note(store: &StoreHash, account_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bigcommerce::Access;
+    use crate::commands::init;
+    use crate::commands::testkit::{Level, STORE, TokenSpec, World, init_args, profile, stored_token};
+    use crate::prompter::Reply;
+
+    /// How the removal is confirmed, and whether the profile must be gone afterwards.
+    struct Case {
+        name: &'static str,
+        yes: bool,
+        /// `None`: no terminal; otherwise the answer to "Remove profile …?".
+        answer: Option<bool>,
+        /// `None` = removed; otherwise the JSON kind of the error.
+        expect: Option<&'static str>,
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "--yes removes without asking",
+            yes: true,
+            answer: None,
+            expect: None,
+        },
+        Case {
+            name: "no terminal and no --yes",
+            yes: false,
+            answer: None,
+            expect: Some("invalid_input"),
+        },
+        Case {
+            name: "yes on the terminal",
+            yes: false,
+            answer: Some(true),
+            expect: None,
+        },
+        Case {
+            name: "no on the terminal is a cancel",
+            yes: false,
+            answer: Some(false),
+            expect: Some("interrupted"),
+        },
+    ];
+
+    #[test]
+    fn remove_cases() {
+        for case in CASES {
+            let w = World::new();
+            let token = w.token(
+                "unitremove0000000000000000000001",
+                TokenSpec::all(STORE, Level::ReadOnly),
+            );
+            init::run(
+                &init_args(Access::ReadOnly, "products"),
+                &w.batch(&[("BCSETUP_ACCESS_TOKEN", &token)]),
+            )
+            .unwrap();
+            let ctx = match case.answer {
+                Some(yes) => w.terminal(&[], [Reply::Yes(yes)]),
+                None => w.batch(&[]),
+            };
+            let result = run(&RemoveArgs { yes: case.yes }, &ctx);
+            assert_eq!(
+                result.as_ref().err().map(Error::kind),
+                case.expect,
+                "{}",
+                case.name
+            );
+            let gone = case.expect.is_none();
+            assert_eq!(profile(&ctx).is_none(), gone, "{}", case.name);
+            assert_eq!(
+                stored_token(&ctx, StorageKind::Keyring).is_none(),
+                gone,
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                w.asked().len(),
+                usize::from(case.answer.is_some()),
+                "{}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn removing_a_profile_that_does_not_exist_is_exit_7() {
+        let w = World::new();
+        let err = run(&RemoveArgs { yes: true }, &w.batch(&[])).unwrap_err();
+        assert_eq!(err.exit_code(), 7);
+    }
 
     #[test]
     fn the_note_says_it_revokes_nothing_and_where_to_revoke() {

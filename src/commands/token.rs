@@ -4,17 +4,15 @@
 
 use std::io::IsTerminal;
 
-use secrecy::ExposeSecret;
-
 use crate::cli::TokenArgs;
 use crate::context::Context;
-use crate::credentials;
 use crate::error::{Error, InputErrors};
+use crate::stored;
 
 /// Print the access token of `ctx.profile`.
 pub fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
     // The profile is looked up first: an unknown profile is exit 7 whatever stdout is.
-    let creds = credentials::load(ctx, false)?;
+    let creds = stored::load(ctx, false)?;
     if !args.reveal && std::io::stdout().is_terminal() {
         return Err(InputErrors::one(
             "--reveal",
@@ -31,11 +29,11 @@ pub fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
         ctx.printer.json(&serde_json::json!({
             "ok": true,
             "profile": ctx.profile,
-            "access_token": creds.access_token.expose_secret(),
+            "access_token": creds.access_token.expose_to_program(),
         }));
     } else {
         ctx.printer
-            .data(&format!("{}\n", creds.access_token.expose_secret()));
+            .data(&format!("{}\n", creds.access_token.expose_to_program()));
     }
     Ok(())
 }

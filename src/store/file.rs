@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Key, SecretStore, StorageKind, StoreError};
+use super::{Key, SecretStore, StoreError};
 use crate::atomic::write_atomic;
+use crate::domain::StorageKind;
 
 /// Secrets in per-profile 0600 TOML files.
 pub struct FileStore {
@@ -97,7 +98,7 @@ impl SecretStore for FileStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::ProfileName;
+    use crate::domain::ProfileName;
 
     #[test]
     fn round_trip_and_delete() {

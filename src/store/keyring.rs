@@ -11,7 +11,8 @@ use std::sync::{Arc, OnceLock};
 use keyring_core::{CredentialStore, Entry};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Key, SERVICE, SecretStore, StorageKind, StoreError};
+use super::{Key, SERVICE, SecretStore, StoreError};
+use crate::domain::StorageKind;
 
 /// Secrets in the OS keyring, service `bcsetup`.
 #[derive(Default)]

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Key, SecretStore, StorageKind, StoreError};
+use super::{Key, SecretStore, StoreError};
+use crate::domain::StorageKind;
 
 /// Secrets in a map, with fault injection.
 #[derive(Default)]

@@ -1,8 +1,8 @@
 //! Where secrets live. A narrow `SecretStore` trait with three implementations: the OS keyring
 //! (`keyring`), a 0600 file chosen only by `--insecure-storage` (`file`), and memory (tests).
 //!
-//! This module and its children are, with `bigcommerce/client.rs`, the only places that call
-//! `expose_secret()`. Keyring errors are converted here into `StoreError`, which keeps only text that
+//! The stores write and compare secret bytes, so they call `expose_secret()`; the other callers
+//! are listed in `bigcommerce/token.rs`. Keyring errors are converted here into `StoreError`, which keeps only text that
 //! cannot hold a secret (keyring-core's `BadEncoding` carries the raw secret bytes in its payload).
 
 pub mod file;
@@ -10,9 +10,8 @@ pub mod keyring;
 pub mod memory;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
-use crate::profile::ProfileName;
+use crate::domain::{ProfileName, StorageKind};
 
 /// The keyring service name of every bcsetup entry (docs/interface.md, "Storage").
 pub const SERVICE: &str = "bcsetup";
@@ -56,26 +55,6 @@ impl Key {
     /// The keyring user name.
     pub fn user(&self) -> &str {
         &self.user
-    }
-}
-
-/// Where a profile's secrets are kept, as shown by `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StorageKind {
-    /// The OS keyring (Secret Service, Keychain, Credential Manager).
-    Keyring,
-    /// A 0600 file under the config dir (`--insecure-storage`).
-    File,
-}
-
-impl StorageKind {
-    /// The key used in JSON and profiles.toml.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StorageKind::Keyring => "keyring",
-            StorageKind::File => "file",
-        }
     }
 }
 
@@ -134,9 +113,14 @@ pub trait SecretStore {
 pub fn store_verified(store: &dyn SecretStore, key: &Key, secret: &SecretString) -> Result<(), StoreError> {
     store.set(key, secret)?;
     match store.get(key)? {
-        Some(back) if back.expose_secret() == secret.expose_secret() => Ok(()),
+        Some(back) if same_secret(&back, secret) => Ok(()),
         _ => Err(StoreError::ReadBackMismatch(store.kind().as_str())),
     }
+}
+
+/// Whether two secrets are equal (the read-back check, and `transaction::reconcile`).
+pub fn same_secret(a: &SecretString, b: &SecretString) -> bool {
+    a.expose_secret() == b.expose_secret()
 }
 
 #[cfg(test)]

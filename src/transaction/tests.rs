@@ -2,12 +2,14 @@
 
 use std::rc::Rc;
 
+use secrecy::ExposeSecret;
+
 use super::*;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::cli::GlobalArgs;
 use crate::context::Env;
+use crate::domain::StorageKind;
 use crate::output::Printer;
-use crate::store::StorageKind;
 use crate::store::memory::MemoryStore;
 
 struct World {
@@ -79,6 +81,7 @@ fn state(w: &World) -> (Option<String>, Option<String>, usize, Vec<String>) {
 
 fn rotate(w: &World, token: &str, name: &str) -> Result<(), Error> {
     let token = SecretString::from(token);
+    let previous = Snapshot::read(&*w.store, &w.ctx.profile)?;
     commit(
         &w.ctx,
         &*w.store,
@@ -87,6 +90,7 @@ fn rotate(w: &World, token: &str, name: &str) -> Result<(), Error> {
             token: &token,
             client_secret: None,
         },
+        &previous,
     )
 }
 

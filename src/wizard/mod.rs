@@ -4,24 +4,25 @@
 //! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
 
 pub mod import;
-pub mod prompter;
 pub mod steps;
 
 use std::io::Read;
 use std::path::PathBuf;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
+use secrecy::zeroize::Zeroizing;
 
-use crate::bigcommerce::client::check_token;
 use crate::bigcommerce::credentials_file::{self, CredentialsFile};
 use crate::bigcommerce::scopes::ScopeSet;
+use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::checklist::Checklist;
 use crate::cli::InitArgs;
 use crate::context::Env;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
-use prompter::Prompter;
+use crate::prompter::Prompter;
+use crate::store::same_secret;
 
 const SRC_TYPE: &str = "--token-type / BCSETUP_TOKEN_TYPE";
 const SRC_NAME: &str = "--name / BCSETUP_ACCOUNT_NAME";
@@ -49,7 +50,7 @@ pub struct InitPlan {
     /// Client ID, if known.
     pub client_id: Option<String>,
     /// The access token.
-    pub access_token: SecretString,
+    pub access_token: AccessToken,
     /// The client secret, if the user wants it kept.
     pub client_secret: Option<SecretString>,
     /// The credentials file the secrets came from (not for stdin).
@@ -110,7 +111,7 @@ struct Given {
     access: Option<Access>,
     scopes: Option<ScopeSet>,
     store: Option<StoreHash>,
-    token: Option<SecretString>,
+    token: Option<AccessToken>,
     client_id: Option<String>,
     client_secret: Option<SecretString>,
     source_file: Option<PathBuf>,
@@ -141,7 +142,7 @@ pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     }
     given.fill(std::mem::take(&mut inputs.defaults));
     match inputs.prompter.take() {
-        Some(p) => ask(given, &mut inputs, p),
+        Some(p) => ask(given, &inputs, p),
         None => complete(given, &mut errors).ok_or(Error::Input(errors)),
     }
 }
@@ -152,30 +153,50 @@ fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputEr
         .credentials_file
         .clone()
         .filter(|p| file.is_some() && p.as_os_str() != "-");
-    let mut g = Given {
-        token_type: args.token_type,
-        access: args.access,
-        source_file,
-        ..Given::default()
-    };
-
     let name = args
         .name
         .clone()
         .or_else(|| file.as_ref().and_then(|f| f.client_name.clone()));
-    g.name = name.and_then(|n| {
-        AccountName::parse(&n)
-            .map_err(|e| errors.invalid(SRC_NAME, e))
+    let scopes = args.scopes.as_ref().and_then(|list| {
+        ScopeSet::parse(list, args.token_type.unwrap_or(TokenType::Api))
+            .map_err(|e| errors.invalid(SRC_SCOPES, e))
             .ok()
     });
-
-    if let Some(list) = &args.scopes {
-        let tt = g.token_type.unwrap_or(TokenType::Api);
-        g.scopes = ScopeSet::parse(list, tt)
-            .map_err(|e| errors.invalid(SRC_SCOPES, e))
-            .ok();
+    let flag_id = args
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let file_id = file.as_ref().and_then(|f| f.client_id.clone());
+    Given {
+        token_type: args.token_type,
+        name: name.and_then(|n| {
+            AccountName::parse(&n)
+                .map_err(|e| errors.invalid(SRC_NAME, e))
+                .ok()
+        }),
+        access: args.access,
+        scopes,
+        store: gather_store(args, file.as_ref(), errors),
+        token: gather_token(args, env, stdin, file.as_ref(), errors),
+        client_id: agree(flag_id, file_id, SRC_CLIENT_ID, errors),
+        client_secret: agree_secret(
+            env.secret("BCSETUP_CLIENT_SECRET"),
+            file.as_ref().and_then(|f| f.client_secret.clone()),
+            SRC_SECRET,
+            errors,
+        ),
+        source_file,
     }
+}
 
+/// The store from `--store-hash` or `--api-path`, which must agree with the credentials file.
+fn gather_store(
+    args: &InitArgs,
+    file: Option<&CredentialsFile>,
+    errors: &mut InputErrors,
+) -> Option<StoreHash> {
     let flag_store = match (&args.store_hash, &args.api_path) {
         (Some(raw), _) => StoreHash::parse(raw)
             .map_err(|e| errors.invalid(SRC_STORE, e))
@@ -185,44 +206,32 @@ fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputEr
             .ok(),
         (None, None) => None,
     };
-    let file_store = file.as_ref().and_then(|f| f.store_hash.clone());
-    g.store = agree(flag_store, file_store, SRC_STORE, errors);
+    agree(
+        flag_store,
+        file.and_then(|f| f.store_hash.clone()),
+        SRC_STORE,
+        errors,
+    )
+}
 
-    let explicit = if args.access_token_stdin {
+/// The token from stdin (`--access-token-stdin` wins), else the environment and the file, which
+/// must agree; validated here, once, into an `AccessToken`.
+fn gather_token(
+    args: &InitArgs,
+    env: &Env,
+    stdin: &mut dyn Read,
+    file: Option<&CredentialsFile>,
+    errors: &mut InputErrors,
+) -> Option<AccessToken> {
+    let raw = if args.access_token_stdin {
         read_token_line(stdin, errors)
     } else {
-        None
-    };
-    let file_token = file
-        .as_ref()
-        .map(|f| SecretString::from(f.access_token.expose_secret()));
-    let token =
-        explicit.or_else(|| agree_secret(env.secret("BCSETUP_ACCESS_TOKEN"), file_token, SRC_TOKEN, errors));
-    g.token = token.filter(|t| check_token(t).map_err(|e| errors.invalid(SRC_TOKEN, e)).is_ok());
-
-    let flag_id = args
-        .client_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    g.client_id = agree(
-        flag_id,
-        file.as_ref().and_then(|f| f.client_id.clone()),
-        SRC_CLIENT_ID,
-        errors,
-    );
-    let file_secret = file
-        .as_ref()
-        .and_then(|f| f.client_secret.as_ref())
-        .map(|s| SecretString::from(s.expose_secret()));
-    g.client_secret = agree_secret(
-        env.secret("BCSETUP_CLIENT_SECRET"),
-        file_secret,
-        SRC_SECRET,
-        errors,
-    );
-    g
+        let file_token = file.map(|f| f.access_token.clone());
+        agree_secret(env.secret("BCSETUP_ACCESS_TOKEN"), file_token, SRC_TOKEN, errors)
+    }?;
+    AccessToken::parse(&raw)
+        .map_err(|e| errors.invalid(SRC_TOKEN, e))
+        .ok()
 }
 
 fn read_credentials_file(
@@ -241,21 +250,21 @@ fn read_credentials_file(
 
 /// One line from stdin, trimmed; at most 4 KiB are read so a wrong pipe cannot exhaust memory.
 fn read_token_line(stdin: &mut dyn Read, errors: &mut InputErrors) -> Option<SecretString> {
-    let mut buf = Vec::new();
+    let mut buf = Zeroizing::new(Vec::new());
     if let Err(e) = stdin.take(4096).read_to_end(&mut buf) {
         errors.invalid("--access-token-stdin", format!("could not read stdin: {e}"));
         return None;
     }
-    let text = SecretString::from(String::from_utf8_lossy(&buf).into_owned());
-    let line = text.expose_secret().lines().next().unwrap_or_default().trim();
-    if line.is_empty() {
+    let first = buf.split(|&b| b == b'\n').next().unwrap_or_default();
+    let text = String::from_utf8_lossy(first);
+    if text.trim().is_empty() {
         errors.invalid(
             "--access-token-stdin",
             "stdin held no access token (an empty first line)",
         );
         return None;
     }
-    Some(SecretString::from(line.to_owned()))
+    Some(SecretString::from(text.trim().to_owned()))
 }
 
 /// Two sources of one value: either may be absent, but if both are given they must agree.
@@ -276,7 +285,7 @@ fn agree_secret(
     errors: &mut InputErrors,
 ) -> Option<SecretString> {
     match (a, b) {
-        (Some(a), Some(b)) if a.expose_secret() != b.expose_secret() => {
+        (Some(a), Some(b)) if !same_secret(&a, &b) => {
             errors.invalid(
                 source,
                 "the environment and the credentials file give different values",
@@ -317,71 +326,89 @@ fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Optio
 }
 
 /// On a terminal: ask for each gap, in the control panel's order.
-fn ask(g: Given, inputs: &mut Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
-    let token_type = match g.token_type {
-        Some(t) => t,
-        None => steps::token_type(p)?,
-    };
-    let account_name = match g.name {
-        Some(n) => n,
-        None => steps::account_name(p)?,
-    };
-    let access = match g.access {
-        Some(a) => a,
-        None => steps::access(p, token_type)?,
-    };
+fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    let token_type = g.token_type.map_or_else(|| steps::token_type(p), Ok)?;
+    let account_name = g.name.map_or_else(|| steps::account_name(p), Ok)?;
+    let access = g.access.map_or_else(|| steps::access(p, token_type), Ok)?;
     let scopes = match g.scopes {
         Some(s) => s,
         None if token_type == TokenType::Stencil => ScopeSet::stencil(),
         None => steps::scopes(p, None)?,
     };
-    let mut store_hash = match g.store {
-        Some(s) => s,
-        None => steps::store(p)?,
-    };
-    let mut plan = InitPlan {
+    let store_hash = g.store.map_or_else(|| steps::store(p), Ok)?;
+    let mut plan = Partial {
         token_type,
         account_name,
         access,
         scopes,
-        store_hash: store_hash.clone(),
+        store_hash,
         client_id: g.client_id,
-        access_token: SecretString::from(String::new()),
         client_secret: g.client_secret,
         source_file: g.source_file,
     };
     if let Some(token) = g.token {
-        plan.access_token = token;
-        return Ok(plan);
+        return Ok(plan.with_token(token));
     }
     let list = Checklist::new(token_type, access, &plan.scopes, Some(&plan.account_name));
-    steps::checklist(p, &list, &store_hash, inputs.can_open_browser)?;
+    steps::checklist(p, &list, &plan.store_hash, inputs.can_open_browser)?;
     let suggestion = inputs
         .downloads
         .as_deref()
         .and_then(import::newest_credentials_file);
-    let pasted = steps::credentials(p, suggestion.as_deref())?;
-    if let Some((path, file)) = pasted.file {
-        if let Some(file_store) = file.store_hash.filter(|h| *h != store_hash) {
+    let shown = steps::shown_once(p, suggestion.as_deref())?;
+    if let Some((path, file)) = &shown.file {
+        plan.take_file(path, file, p);
+    }
+    plan.client_id = shown.client_id.or(plan.client_id);
+    plan.client_secret = shown.client_secret.or(plan.client_secret);
+    Ok(plan.with_token(shown.token))
+}
+
+/// An `InitPlan` before its token is known.
+struct Partial {
+    token_type: TokenType,
+    account_name: AccountName,
+    access: Access,
+    scopes: ScopeSet,
+    store_hash: StoreHash,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    source_file: Option<PathBuf>,
+}
+
+impl Partial {
+    /// An imported file names the account and store it was made for; they win over what was typed.
+    fn take_file(&mut self, path: &std::path::Path, file: &CredentialsFile, p: &mut dyn Prompter) {
+        if let Some(file_store) = file.store_hash.clone().filter(|h| *h != self.store_hash) {
             p.note(&format!(
-                "  the file is for store {file_store}, not {store_hash}: using {file_store}"
+                "  the file is for store {file_store}, not {}: using {file_store}",
+                self.store_hash
             ));
-            store_hash = file_store;
+            self.store_hash = file_store;
         }
         if let Some(name) = file
             .client_name
             .as_deref()
             .and_then(|n| AccountName::parse(n).ok())
         {
-            plan.account_name = name;
+            self.account_name = name;
         }
-        plan.source_file = Some(path);
+        self.source_file = Some(path.to_owned());
     }
-    plan.store_hash = store_hash;
-    plan.access_token = pasted.token;
-    plan.client_id = pasted.client_id.or(plan.client_id);
-    plan.client_secret = pasted.client_secret.or(plan.client_secret);
-    Ok(plan)
+
+    fn with_token(self, access_token: AccessToken) -> InitPlan {
+        InitPlan {
+            token_type: self.token_type,
+            account_name: self.account_name,
+            access: self.access,
+            scopes: self.scopes,
+            store_hash: self.store_hash,
+            client_id: self.client_id,
+            access_token,
+            client_secret: self.client_secret,
+            source_file: self.source_file,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,15 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::prompter::Prompter;
-use crate::bigcommerce::client::check_token;
 use crate::bigcommerce::credentials_file::{self, CredentialsFile};
 use crate::bigcommerce::scopes::{SCOPES, ScopeSet};
+use crate::bigcommerce::token::{AccessToken, client_secret_from};
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::checklist::Checklist;
 use crate::error::Error;
+use crate::prompter::Prompter;
 
 /// Token type: a Select with one line of help per choice.
 pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
@@ -140,9 +140,9 @@ fn open_url(url: &str) -> std::io::Result<()> {
 }
 
 /// The credentials the control panel showed once: imported from its .txt file, or pasted.
-pub struct Pasted {
+pub struct ShownOnce {
     /// The access token.
-    pub token: SecretString,
+    pub token: AccessToken,
     /// The client ID, if given.
     pub client_id: Option<String>,
     /// The client secret, if given.
@@ -152,7 +152,7 @@ pub struct Pasted {
 }
 
 /// Offer to import the downloaded .txt (suggesting the newest one in Downloads), else ask to paste.
-pub fn credentials(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<Pasted, Error> {
+pub fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<ShownOnce, Error> {
     let suggested = suggestion.map(|s| {
         format!(
             "Import {} (the newest credentials file in Downloads)",
@@ -179,23 +179,20 @@ pub fn credentials(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<Pa
     };
     if let Some(path) = path {
         let file = credentials_file::read_path(&path).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
-        p.note(&format!("  → access token {}", mask(&file.access_token)));
-        let token = SecretString::from(file.access_token.expose_secret());
-        let client_secret = file
-            .client_secret
-            .as_ref()
-            .map(|s| SecretString::from(s.expose_secret()));
-        return Ok(Pasted {
+        let token = AccessToken::parse(&file.access_token)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))?;
+        p.note(&format!("  → access token {}", token.mask()));
+        return Ok(ShownOnce {
             token,
             client_id: file.client_id.clone(),
-            client_secret,
+            client_secret: file.client_secret.clone(),
             file: Some((path, file)),
         });
     }
     let token = access_token(p)?;
     let client_id = client_id(p)?;
     let client_secret = client_secret(p)?;
-    Ok(Pasted {
+    Ok(ShownOnce {
         token,
         client_id,
         client_secret,
@@ -204,13 +201,11 @@ pub fn credentials(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<Pa
 }
 
 /// The access token, hidden, re-asked until it is sendable; echoed as a mask.
-pub fn access_token(p: &mut dyn Prompter) -> Result<SecretString, Error> {
+pub fn access_token(p: &mut dyn Prompter) -> Result<AccessToken, Error> {
     loop {
-        let token = p.password("Access token (hidden)", false)?;
-        let token = SecretString::from(token.expose_secret().trim().to_owned());
-        match check_token(&token) {
-            Ok(()) => {
-                p.note(&format!("  → access token {}", mask(&token)));
+        match AccessToken::parse(&p.password("Access token (hidden)", false)?) {
+            Ok(token) => {
+                p.note(&format!("  → access token {}", token.mask()));
                 return Ok(token);
             }
             Err(problem) => p.note(&format!("  {problem}; paste it again")),
@@ -227,32 +222,5 @@ fn client_id(p: &mut dyn Prompter) -> Result<Option<String>, Error> {
 
 fn client_secret(p: &mut dyn Prompter) -> Result<Option<SecretString>, Error> {
     let secret = p.password("Client secret (optional, hidden; enter to skip)", true)?;
-    let secret = SecretString::from(secret.expose_secret().trim().to_owned());
-    Ok(Some(secret).filter(|s| !s.expose_secret().is_empty()))
-}
-
-/// A token shown as its last four characters: `••••wxyz (31 characters)`.
-pub fn mask(secret: &SecretString) -> String {
-    let s = secret.expose_secret();
-    let n = s.chars().count();
-    let tail: String = if n > 8 {
-        s.chars().skip(n - 4).collect()
-    } else {
-        String::new()
-    };
-    format!("••••{tail} ({n} characters)")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masks_show_at_most_the_last_four() {
-        assert_eq!(
-            mask(&SecretString::from("abcdefghijklmnop")),
-            "••••mnop (16 characters)"
-        );
-        assert_eq!(mask(&SecretString::from("short")), "•••• (5 characters)");
-    }
+    Ok(client_secret_from(&secret))
 }

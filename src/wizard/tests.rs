@@ -1,7 +1,7 @@
 //! Tests of the wizard: gaps reported at once, the prompt order, imports and rotation defaults.
 
-use super::prompter::{Answer, ScriptedPrompter};
 use super::*;
+use crate::prompter::{Reply, ScriptedPrompter};
 
 fn resolve_with(
     args: &InitArgs,
@@ -60,7 +60,7 @@ fn flags_env_and_stdin_make_a_plan() {
     let plan = resolve_with(&args, &env, b"SENTINEL-TOKEN\nignored\n", None).unwrap();
     assert_eq!(plan.store_hash.as_str(), "abc123");
     assert_eq!(plan.account_name.as_str(), "Migration");
-    assert_eq!(plan.access_token.expose_secret(), "SENTINEL-TOKEN");
+    assert_eq!(plan.access_token.expose_to_program(), "SENTINEL-TOKEN");
     assert_eq!(plan.scopes, ScopeSet::migration());
     let debug = format!("{plan:?}");
     assert!(!debug.contains("SENTINEL"), "{debug}");
@@ -87,16 +87,16 @@ fn empty_stdin_and_bad_tokens_are_invalid() {
 #[test]
 fn prompts_follow_the_control_panel_order() {
     let mut p = ScriptedPrompter::new([
-        Answer::Pick(0),
-        Answer::Text("abc".into()), // rejected: too short, asked again
-        Answer::Text("Migration".into()),
-        Answer::Pick(1),
-        Answer::Picks(vec![5]),
-        Answer::Text("https://api.bigcommerce.com/stores/abc123/v3/".into()),
-        Answer::Pick(1), // paste rather than import
-        Answer::Text("SENTINELtok123456".into()),
-        Answer::Text(String::new()),
-        Answer::Text(String::new()),
+        Reply::Pick(0),
+        Reply::Text("abc".into()), // rejected: too short, asked again
+        Reply::Text("Migration".into()),
+        Reply::Pick(1),
+        Reply::Picks(vec![5]),
+        Reply::Text("https://api.bigcommerce.com/stores/abc123/v3/".into()),
+        Reply::Pick(1), // paste rather than import
+        Reply::Text("SENTINELtok123456".into()),
+        Reply::Text(String::new()),
+        Reply::Text(String::new()),
     ]);
     let plan = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap();
     assert_eq!(plan.access, Access::Modify);
@@ -133,15 +133,15 @@ fn import_takes_the_store_and_name_from_the_file() {
         ..InitArgs::default()
     };
     let mut p = ScriptedPrompter::new([
-        Answer::Picks((0..8).collect()),
-        Answer::Pick(0), // import (no suggestion: no Downloads folder given)
-        Answer::Text(file.display().to_string()),
+        Reply::Picks((0..8).collect()),
+        Reply::Pick(0), // import (no suggestion: no Downloads folder given)
+        Reply::Text(file.display().to_string()),
     ]);
     let plan = resolve_with(&args, &Env::default(), b"", Some(&mut p)).unwrap();
     assert_eq!(plan.store_hash.as_str(), "zzz999");
     assert_eq!(plan.account_name.as_str(), "Real name");
     assert_eq!(plan.client_id.as_deref(), Some("cid"));
-    assert_eq!(plan.access_token.expose_secret(), "SENTINELfile1234");
+    assert_eq!(plan.access_token.expose_to_program(), "SENTINELfile1234");
     assert_eq!(plan.source_file.as_deref(), Some(file.as_path()));
     assert!(p.notes.iter().any(|n| n.contains("not abc123")), "{:?}", p.notes);
 }
@@ -179,7 +179,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
 
 #[test]
 fn interrupt_at_a_prompt_is_interrupted() {
-    let mut p = ScriptedPrompter::new([Answer::Pick(0), Answer::Interrupt]);
+    let mut p = ScriptedPrompter::new([Reply::Pick(0), Reply::Interrupt]);
     let err = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap_err();
     assert_eq!(err.exit_code(), 130);
 }

@@ -1,159 +1,223 @@
 //! The decisions `init` asks the user about: what to do with an existing profile, whether to accept
 //! levels no probe can prove, how to recover from a failed verification without starting over, and
 //! the checks after a rotation. Without a terminal each falls back to its flag (`--yes`) or fails.
+//! Every menu is an enum whose variants carry their labels, so a choice cannot drift from its text.
 
 use jiff::Timestamp;
-use secrecy::SecretString;
 
-use crate::bigcommerce::classify::{Answer, Observed};
-use crate::bigcommerce::verify::Report;
-use crate::bigcommerce::{Access, StoreHash};
+use super::existing::Existing;
+use crate::bigcommerce::classify::Answer;
+use crate::bigcommerce::judge::{self, Failed, VerifyFailure};
+use crate::bigcommerce::report::Report;
+use crate::bigcommerce::token::AccessToken;
+use crate::bigcommerce::{Access, StoreHash, TokenType};
 use crate::checklist::Checklist;
 use crate::cli::InitArgs;
-use crate::commands::prove::token_answer;
 use crate::context::Context;
 use crate::error::{Error, InputErrors};
-use crate::profile::Profile;
+use crate::prompter::Prompter;
+use crate::prover::token_answer;
 use crate::render::age;
-use crate::store::Key;
-use crate::wizard::prompter::Prompter;
 use crate::wizard::{InitPlan, steps};
 
 /// What to do with an existing profile.
-pub enum Existing {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
     /// Replace its credentials (rotation), possibly at another access level.
     Rotate(Option<Access>),
     /// Only re-verify what is stored.
     Reverify,
 }
 
-/// Show the stored profile and ask what to do; `--yes` means rotate, no terminal without it fails.
-pub fn existing(
-    args: &InitArgs,
-    ctx: &Context,
-    old: &Profile,
-    p: Option<&mut dyn Prompter>,
-) -> Result<Existing, Error> {
-    if args.yes {
-        return Ok(Existing::Rotate(None));
+/// The rotation menu, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExistingItem {
+    Rotate,
+    Reverify,
+    ChangeAccess,
+    Cancel,
+}
+
+impl ExistingItem {
+    const MENU: [Self; 4] = [Self::Rotate, Self::Reverify, Self::ChangeAccess, Self::Cancel];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Rotate => "Rotate: replace them with a new API account's credentials",
+            Self::Reverify => "Re-verify the stored credentials",
+            Self::ChangeAccess => "Change the access level (needs a new API account, so it is a rotation)",
+            Self::Cancel => "Cancel",
+        }
     }
-    let Some(p) = p else {
+}
+
+/// Show the stored profile and ask what to do; `--yes` means rotate, no terminal without it fails.
+pub fn existing(args: &InitArgs, ctx: &Context, old: &Existing) -> Result<Choice, Error> {
+    if args.yes {
+        return Ok(Choice::Rotate(None));
+    }
+    let Some(mut p) = ctx.prompter() else {
         return Err(InputErrors::one(
             "--yes",
             format!(
                 "profile `{}` already holds credentials for store `{}`; pass --yes to replace them (rotation)",
-                ctx.profile, old.store_hash
+                ctx.profile, old.profile.store_hash
             ),
         ));
     };
-    let token = ctx
-        .store(old.storage)
-        .get(&Key::access_token(&ctx.profile))
-        .ok()
-        .flatten();
-    let now = Timestamp::now();
-    let verified = old
-        .verified_at
-        .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
-    p.note(&format!(
-        "Profile `{}` already holds credentials:\n  Store     {}{}\n  Account   {} ({}, {})\n  Scopes    {}\n  Token     {}\n  Created   {} ago, last verified {verified}",
-        ctx.profile,
-        old.store_hash,
-        old.store_name.as_deref().map(|n| format!(" — {n}")).unwrap_or_default(),
-        old.account_name,
-        old.token_type.ui_name(),
-        old.access,
-        old.scopes_wanted.join(", "),
-        token.as_ref().map_or_else(|| "(not readable)".to_owned(), steps::mask),
-        age(old.created_at, now),
-    ));
-    let items = [
-        "Rotate: replace them with a new API account's credentials",
-        "Re-verify the stored credentials",
-        "Change the access level (needs a new API account, so it is a rotation)",
-        "Cancel",
-    ];
-    match p.select("What do you want to do?", &items, 0)? {
-        0 => Ok(Existing::Rotate(None)),
-        1 => Ok(Existing::Reverify),
-        2 => Ok(Existing::Rotate(Some(steps::access(p, old.token_type)?))),
-        _ => Err(Error::Interrupted),
+    p.note(&describe(ctx, old));
+    let labels = ExistingItem::MENU.map(ExistingItem::label);
+    let choice = pick(&mut *p, "What do you want to do?", &ExistingItem::MENU, &labels)?;
+    match choice.unwrap_or(ExistingItem::Cancel) {
+        ExistingItem::Rotate => Ok(Choice::Rotate(None)),
+        ExistingItem::Reverify => Ok(Choice::Reverify),
+        ExistingItem::ChangeAccess => Ok(Choice::Rotate(Some(steps::access(
+            &mut *p,
+            old.profile.token_type,
+        )?))),
+        ExistingItem::Cancel => Err(Error::Interrupted),
     }
 }
 
+fn describe(ctx: &Context, old: &Existing) -> String {
+    let now = Timestamp::now();
+    let p = &old.profile;
+    let verified = p
+        .verified_at
+        .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
+    let token = old
+        .token()
+        .map_or_else(|| "(not readable)".to_owned(), |t| t.mask());
+    format!(
+        "Profile `{}` already holds credentials:\n  Store     {}{}\n  Account   {} ({}, {})\n  Scopes    {}\n  Token     {token}\n  Created   {} ago, last verified {verified}",
+        ctx.profile,
+        p.store_hash,
+        p.store_name
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default(),
+        p.account_name,
+        p.token_type.ui_name(),
+        p.access,
+        p.scopes_wanted.join(", "),
+        age(p.created_at, now),
+    )
+}
+
 /// Levels no probe could decide are stored only with `--yes` or a yes on the terminal.
-pub fn accept_unproven(args: &InitArgs, report: &Report, p: Option<&mut dyn Prompter>) -> Result<(), Error> {
-    let unknown: Vec<&str> = report
-        .short()
-        .filter(|s| s.observed == Observed::Unknown)
-        .map(|s| s.name)
-        .collect();
-    if unknown.is_empty() || args.yes {
+pub fn accept_unproven(args: &InitArgs, ctx: &Context, report: &Report) -> Result<(), Error> {
+    let Some(failure) = judge::unproven(report).filter(|_| !args.yes) else {
         return Ok(());
-    }
-    let list = unknown.join(", ");
-    if let Some(p) = p {
+    };
+    if let (VerifyFailure::ScopesUnproven { unproven }, Some(mut p)) = (&failure, ctx.prompter()) {
+        let names: Vec<&str> = unproven.iter().map(|s| s.name).collect();
         let question = format!(
-            "No safe request can prove {list} at the wanted level without changing data. Accept unproven?"
+            "No safe request can prove {} at the wanted level without changing data. Accept unproven?",
+            names.join(", ")
         );
         if p.confirm(&question, true)? {
             return Ok(());
         }
     }
-    Err(Error::Verification {
-        code: 4,
-        kind: "scopes_unproven",
-        message: format!("could not prove {list} at the wanted level"),
-        hint: Some(
-            "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them unproven"
-                .into(),
-        ),
+    Err(Error::from(Failed {
+        failure,
         report: Some(Box::new(report.clone())),
-    })
+    }))
 }
 
-/// After a failed verification on a terminal: fix the inputs in place and try again, or give up with
-/// the original error. Returns `Ok(())` to retry.
-pub fn recover(err: Error, plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<(), Error> {
-    let items: &[&str] = match err.exit_code() {
-        3 => &["Re-enter the access token", "Change the store", "Cancel"],
-        4 => &[
-            "Check again (after changing the scopes in the control panel)",
-            "Re-enter the access token (a new API account)",
-            "Change the access level or scopes wanted",
-            "Cancel",
-        ],
-        5 => &["Try again", "Cancel"],
-        _ => return Err(err),
-    };
-    let choice = items
-        .get(p.select("What now?", items, 0)?)
-        .copied()
-        .unwrap_or("Cancel");
-    match choice {
-        "Re-enter the access token" | "Re-enter the access token (a new API account)" => {
-            plan.access_token = steps::access_token(p)?;
+/// What the user can do after a failed verification, without starting over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Paste the token again (a typo).
+    ReenterToken,
+    /// Paste the token of a new API account (the scopes of an account cannot be edited).
+    NewAccountToken,
+    /// Type the store again.
+    ChangeStore,
+    /// Send the same probes again.
+    CheckAgain,
+    /// Pick another access level or other scopes.
+    ChangeWanted,
+    /// Try again after a network failure.
+    TryAgain,
+    /// Give up with the original error.
+    Cancel,
+}
+
+impl Remedy {
+    /// The menu for a failure, or `None` when nothing can be fixed in place (a defect, a storage error).
+    pub fn menu_for(err: &Error) -> Option<&'static [Remedy]> {
+        use Remedy::{
+            Cancel, ChangeStore, ChangeWanted, CheckAgain, NewAccountToken, ReenterToken, TryAgain,
+        };
+        match err {
+            Error::Verification { failure, .. } => match failure {
+                VerifyFailure::Rejected { .. }
+                | VerifyFailure::WrongStore { .. }
+                | VerifyFailure::Revoked { .. } => Some(&[ReenterToken, ChangeStore, Cancel]),
+                VerifyFailure::ScopesMissing { .. }
+                | VerifyFailure::ScopesUnproven { .. }
+                | VerifyFailure::ScopeLost { .. } => {
+                    Some(&[CheckAgain, NewAccountToken, ChangeWanted, Cancel])
+                }
+                VerifyFailure::ProbeChangedData { .. } | VerifyFailure::Unhealthy { .. } => None,
+            },
+            Error::Unreachable(_) => Some(&[TryAgain, Cancel]),
+            _ => None,
         }
-        "Change the store" => plan.store_hash = steps::store(p)?,
-        "Change the access level or scopes wanted" => {
-            plan.access = steps::access(p, plan.token_type)?;
-            if plan.token_type == crate::bigcommerce::TokenType::Api {
-                plan.scopes = steps::scopes(p, Some(&plan.scopes))?;
-            }
-            p.note(
-                &Checklist::new(
-                    plan.token_type,
-                    plan.access,
-                    &plan.scopes,
-                    Some(&plan.account_name),
-                )
-                .render(),
-            );
-        }
-        "Cancel" => return Err(err),
-        _ => {}
     }
+
+    /// The menu text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Remedy::ReenterToken => "Re-enter the access token",
+            Remedy::NewAccountToken => "Re-enter the access token (a new API account)",
+            Remedy::ChangeStore => "Change the store",
+            Remedy::CheckAgain => "Check again (after changing the scopes in the control panel)",
+            Remedy::ChangeWanted => "Change the access level or scopes wanted",
+            Remedy::TryAgain => "Try again",
+            Remedy::Cancel => "Cancel",
+        }
+    }
+}
+
+/// Ask which remedy to apply and apply it to the plan. `Ok(true)` means retry, `Ok(false)` cancel.
+pub fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<bool, Error> {
+    let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
+    match pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel) {
+        Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
+        Remedy::ChangeStore => plan.store_hash = steps::store(p)?,
+        Remedy::ChangeWanted => change_wanted(plan, p)?,
+        Remedy::CheckAgain | Remedy::TryAgain => {}
+        Remedy::Cancel => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn change_wanted(plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<(), Error> {
+    plan.access = steps::access(p, plan.token_type)?;
+    if plan.token_type == TokenType::Api {
+        plan.scopes = steps::scopes(p, Some(&plan.scopes))?;
+    }
+    let list = Checklist::new(
+        plan.token_type,
+        plan.access,
+        &plan.scopes,
+        Some(&plan.account_name),
+    );
+    p.note(&list.render());
     Ok(())
+}
+
+/// A select over typed items; `None` for an index outside the menu, which callers treat as Cancel.
+fn pick<T: Copy>(
+    p: &mut dyn Prompter,
+    prompt: &str,
+    items: &[T],
+    labels: &[&str],
+) -> Result<Option<T>, Error> {
+    let index = p.select(prompt, labels, 0)?;
+    Ok(items.get(index).copied())
 }
 
 /// After a rotation: offer to confirm that the old token is revoked (it must get 401). The old token
@@ -161,7 +225,7 @@ pub fn recover(err: Error, plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<
 pub fn confirm_old_revoked(
     ctx: &Context,
     store: &StoreHash,
-    old: &SecretString,
+    old: &AccessToken,
     p: &mut dyn Prompter,
 ) -> Result<(), Error> {
     loop {

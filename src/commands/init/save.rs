@@ -1,21 +1,17 @@
-//! What `init` stores: the new profile's metadata, and the secrets that were there before (read
-//! first, which also proves the store works before any API quota is spent).
+//! What `init` stores and says when it is done: the new profile's metadata, the commit of secrets and
+//! metadata as one transaction, the clean-up of a store the profile moved away from, and the summary.
 
 use jiff::Timestamp;
-use secrecy::SecretString;
 
-use crate::bigcommerce::verify::Report;
+use crate::bigcommerce::classify::Observed;
+use crate::bigcommerce::report::Report;
 use crate::context::Context;
+use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::profile::Profile;
-use crate::store::{Key, SecretStore, StorageKind};
-use crate::transaction::{self, Secrets};
+use crate::store::{Key, SecretStore};
+use crate::transaction::{self, Secrets, Snapshot};
 use crate::wizard::InitPlan;
-
-/// The access token stored before this run (kept in memory only, for the revocation check).
-pub fn previous_token(ctx: &Context, store: &dyn SecretStore) -> Result<Option<SecretString>, Error> {
-    Ok(store.get(&Key::access_token(&ctx.profile))?)
-}
 
 /// What to commit.
 pub struct Commit<'a> {
@@ -29,13 +25,19 @@ pub struct Commit<'a> {
     pub storage: StorageKind,
 }
 
-/// Store the secrets and the metadata as one crash-safe transaction.
-pub fn commit(ctx: &Context, store: &dyn SecretStore, c: &Commit<'_>) -> Result<(), Error> {
+/// Store the secrets and the metadata as one crash-safe transaction; `previous` is what the store
+/// held, put back if the save fails halfway.
+pub fn commit(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    c: &Commit<'_>,
+    previous: &Snapshot,
+) -> Result<(), Error> {
     let secrets = Secrets {
-        token: &c.plan.access_token,
+        token: c.plan.access_token.as_secret(),
         client_secret: c.plan.client_secret.as_ref(),
     };
-    transaction::commit(ctx, store, profile(c), &secrets)
+    transaction::commit(ctx, store, profile(c), &secrets, previous)
 }
 
 fn profile(c: &Commit<'_>) -> Profile {
@@ -51,15 +53,7 @@ fn profile(c: &Commit<'_>) -> Profile {
         token_type: plan.token_type,
         access: plan.access,
         scopes_wanted: plan.scopes.keys().into_iter().map(str::to_owned).collect(),
-        scopes_observed: c
-            .report
-            .map(|r| {
-                r.scopes
-                    .iter()
-                    .map(|s| (s.scope.to_owned(), s.observed))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        scopes_observed: c.report.map(Report::observed).unwrap_or_default(),
         storage: c.storage,
         created_at: c.existing.map_or(now, |p| p.created_at),
         rotated_at: c.existing.map(|_| now),
@@ -77,5 +71,63 @@ pub fn remove_old_storage(ctx: &Context, old: StorageKind) {
                 old.as_str()
             ));
         }
+    }
+}
+
+/// The result: the report (or the unverified summary) as JSON, or the summary and next steps as text.
+pub fn finish(ctx: &Context, c: &Commit<'_>) {
+    let plan = c.plan;
+    if ctx.printer.json {
+        match c.report {
+            Some(r) => ctx.printer.json(r),
+            None => ctx.printer.json(&serde_json::json!({
+                "ok": true,
+                "profile": ctx.profile,
+                "verified": false,
+                "store": { "hash": plan.store_hash },
+                "token_type": plan.token_type,
+                "access": plan.access,
+            })),
+        }
+        return;
+    }
+    let unknown: Vec<&str> = c
+        .report
+        .iter()
+        .flat_map(|r| r.scopes.iter())
+        .filter(|s| s.observed == Observed::Unknown)
+        .map(|s| s.name)
+        .collect();
+    if !unknown.is_empty() {
+        ctx.printer
+            .warn(format_args!("accepted without proof: {}", unknown.join(", ")));
+    }
+    let place = match c.storage {
+        StorageKind::Keyring => "the OS keyring".to_owned(),
+        StorageKind::File => format!("{}", ctx.config_dir.join("secrets").display()),
+    };
+    let verb = if c.existing.is_some() { "Rotated" } else { "Saved" };
+    let unverified = if c.report.is_some() { "" } else { " (unverified)" };
+    ctx.printer.success(format_args!(
+        "{verb} profile `{}` for store {} in {place}{unverified}",
+        ctx.profile, plan.store_hash
+    ));
+    next_steps(ctx, c.existing.is_some());
+}
+
+fn next_steps(ctx: &Context, rotated: bool) {
+    let flag = if ctx.profile.as_str() == "default" {
+        String::new()
+    } else {
+        format!(" --profile {}", ctx.profile)
+    };
+    ctx.printer.info(format_args!(
+        "  use it: bcsetup{flag} exec -- <command>   (or `bcsetup{flag} env`, `bcsetup{flag} token`)"
+    ));
+    if rotated {
+        ctx.printer.info(
+            "Now delete the old API account in the control panel (Settings › Store-level API accounts). \
+             Webhooks, metafields and scripts it created are deleted with it.",
+        );
     }
 }

@@ -1,18 +1,22 @@
-//! The verification step shared by `init` and `verify`: build the plan, run it on a current-thread
-//! runtime (the only async code; prompts, files and the keyring stay outside it), show a spinner on a
-//! terminal, print the table, and judge.
+//! Proving credentials live, for `init` and `verify`: build the probe plan, send it on a
+//! current-thread runtime (the only async code; prompts, files and the keyring stay outside it) with
+//! a spinner on a terminal, judge the answers, and print the table. The BigCommerce layer does the
+//! work (`probe`, `run`, `judge`); this module adds the context: limits from the environment, the
+//! printer, and the conversion of its failures into `Error`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use secrecy::SecretString;
 
 use crate::bigcommerce::classify::Answer;
 use crate::bigcommerce::client::Client;
-use crate::bigcommerce::probe::{HOOKS, Plan};
+use crate::bigcommerce::judge::judge;
+use crate::bigcommerce::probe::{HOOKS, ProbePlan};
+use crate::bigcommerce::report::Report;
+use crate::bigcommerce::run::{Limits, execute};
 use crate::bigcommerce::scopes::ScopeSet;
-use crate::bigcommerce::verify::{self, Limits, Report};
+use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, StoreHash, TokenType};
 use crate::context::Context;
 use crate::error::{Error, InputErrors};
@@ -22,7 +26,7 @@ pub struct Claim<'a> {
     /// The store.
     pub store: &'a StoreHash,
     /// The token.
-    pub token: &'a SecretString,
+    pub token: &'a AccessToken,
     /// Token type.
     pub token_type: TokenType,
     /// Access wanted.
@@ -40,7 +44,7 @@ pub fn prove(
     claim: &Claim<'_>,
     accept_unknown: &dyn Fn(&str) -> bool,
 ) -> Result<Report, Error> {
-    let plan = Plan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
+    let plan = ProbePlan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
     let limits = limits_from_env(ctx)?;
     let client = Client::new(
         ctx.api_base.clone(),
@@ -50,7 +54,7 @@ pub fn prove(
     )?;
     let runtime = runtime()?;
     let spinner = spinner(ctx, plan.request_count());
-    let evidence = runtime.block_on(verify::execute(&client, &plan, limits));
+    let evidence = runtime.block_on(execute(&client, &plan, limits));
     spinner.finish_and_clear();
     let evidence = evidence?;
     for attempt in &evidence.attempts {
@@ -63,13 +67,14 @@ pub fn prove(
             attempt.elapsed.as_millis()
         ));
     }
-    let result = verify::assess(
+    let result = judge(
         &plan,
         &evidence,
         claim.store,
         ctx.profile.as_str(),
         accept_unknown,
-    );
+    )
+    .map_err(Error::from);
     if !ctx.printer.json {
         let report = match &result {
             Ok(report) => Some(report),
@@ -83,11 +88,11 @@ pub fn prove(
 }
 
 /// Ask BigCommerce whether a token is still accepted for a store (one request): 401 means revoked.
-pub fn token_answer(ctx: &Context, store: &StoreHash, token: &SecretString) -> Result<Answer, Error> {
-    let plan = Plan::token_check(TokenType::Api, Access::ReadOnly);
+pub fn token_answer(ctx: &Context, store: &StoreHash, token: &AccessToken) -> Result<Answer, Error> {
+    let plan = ProbePlan::token_check(TokenType::Api, Access::ReadOnly);
     let limits = limits_from_env(ctx)?;
     let client = Client::new(ctx.api_base.clone(), store.clone(), token, limits.timeouts)?;
-    let evidence = runtime()?.block_on(verify::execute(&client, &plan, limits))?;
+    let evidence = runtime()?.block_on(execute(&client, &plan, limits))?;
     Ok(evidence.answer(HOOKS).unwrap_or(Answer::Other(0)))
 }
 

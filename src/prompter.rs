@@ -1,5 +1,6 @@
 //! The terminal seam. Steps talk to a `Prompter`; `DialoguerPrompter` draws on stderr with dialoguer,
-//! `ScriptedPrompter` answers from a list in unit tests. Ctrl-C and Esc become `Error::Interrupted`.
+//! `ScriptedPrompter` answers from a list in unit tests (and, through `Rc<RefCell<_>>`, stays
+//! inspectable after a `Context` takes it). Ctrl-C and Esc become `Error::Interrupted`.
 
 use std::collections::VecDeque;
 
@@ -101,7 +102,7 @@ impl Prompter for DialoguerPrompter {
 
 /// One scripted answer.
 #[derive(Debug)]
-pub enum Answer {
+pub enum Reply {
     /// For `select`.
     Pick(usize),
     /// For `multi_select`.
@@ -118,7 +119,7 @@ pub enum Answer {
 #[derive(Debug, Default)]
 pub struct ScriptedPrompter {
     /// Remaining answers.
-    pub answers: VecDeque<Answer>,
+    pub answers: VecDeque<Reply>,
     /// Prompts shown, in order.
     pub asked: Vec<String>,
     /// Notes shown, in order.
@@ -127,17 +128,17 @@ pub struct ScriptedPrompter {
 
 impl ScriptedPrompter {
     /// A prompter with these answers.
-    pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
+    pub fn new(answers: impl IntoIterator<Item = Reply>) -> Self {
         Self {
             answers: answers.into_iter().collect(),
             ..Self::default()
         }
     }
 
-    fn next(&mut self, prompt: &str) -> Result<Answer, Error> {
+    fn next(&mut self, prompt: &str) -> Result<Reply, Error> {
         self.asked.push(prompt.to_owned());
         match self.answers.pop_front() {
-            Some(Answer::Interrupt) => Err(Error::Interrupted),
+            Some(Reply::Interrupt) => Err(Error::Interrupted),
             Some(a) => Ok(a),
             None => Err(Error::Internal(anyhow::anyhow!(
                 "script ran out of answers at `{prompt}`"
@@ -146,7 +147,7 @@ impl ScriptedPrompter {
     }
 }
 
-fn mismatch(prompt: &str, got: &Answer) -> Error {
+fn mismatch(prompt: &str, got: &Reply) -> Error {
     Error::Internal(anyhow::anyhow!(
         "unexpected scripted answer {got:?} for `{prompt}`"
     ))
@@ -155,14 +156,14 @@ fn mismatch(prompt: &str, got: &Answer) -> Error {
 impl Prompter for ScriptedPrompter {
     fn select(&mut self, prompt: &str, _: &[&str], _: usize) -> Result<usize, Error> {
         match self.next(prompt)? {
-            Answer::Pick(i) => Ok(i),
+            Reply::Pick(i) => Ok(i),
             other => Err(mismatch(prompt, &other)),
         }
     }
 
     fn multi_select(&mut self, prompt: &str, _: &[&str], _: &[bool]) -> Result<Vec<usize>, Error> {
         match self.next(prompt)? {
-            Answer::Picks(v) => Ok(v),
+            Reply::Picks(v) => Ok(v),
             other => Err(mismatch(prompt, &other)),
         }
     }
@@ -171,10 +172,10 @@ impl Prompter for ScriptedPrompter {
         // Like dialoguer, re-ask until an answer validates.
         loop {
             match self.next(prompt)? {
-                Answer::Text(t) if (allow_empty && t.trim().is_empty()) || validate(&t).is_ok() => {
+                Reply::Text(t) if (allow_empty && t.trim().is_empty()) || validate(&t).is_ok() => {
                     return Ok(t);
                 }
-                Answer::Text(_) => {}
+                Reply::Text(_) => {}
                 other => return Err(mismatch(prompt, &other)),
             }
         }
@@ -182,19 +183,42 @@ impl Prompter for ScriptedPrompter {
 
     fn password(&mut self, prompt: &str, _: bool) -> Result<SecretString, Error> {
         match self.next(prompt)? {
-            Answer::Text(t) => Ok(SecretString::from(t)),
+            Reply::Text(t) => Ok(SecretString::from(t)),
             other => Err(mismatch(prompt, &other)),
         }
     }
 
     fn confirm(&mut self, prompt: &str, _: bool) -> Result<bool, Error> {
         match self.next(prompt)? {
-            Answer::Yes(b) => Ok(b),
+            Reply::Yes(b) => Ok(b),
             other => Err(mismatch(prompt, &other)),
         }
     }
 
     fn note(&mut self, text: &str) {
         self.notes.push(text.to_owned());
+    }
+}
+
+/// A shared scripted prompter, so a test can hand one to a `Context` and still read what was asked.
+#[cfg(test)]
+impl<P: Prompter> Prompter for std::rc::Rc<std::cell::RefCell<P>> {
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Error> {
+        self.borrow_mut().select(prompt, items, default)
+    }
+    fn multi_select(&mut self, prompt: &str, items: &[&str], checked: &[bool]) -> Result<Vec<usize>, Error> {
+        self.borrow_mut().multi_select(prompt, items, checked)
+    }
+    fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error> {
+        self.borrow_mut().input(prompt, allow_empty, validate)
+    }
+    fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error> {
+        self.borrow_mut().password(prompt, allow_empty)
+    }
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {
+        self.borrow_mut().confirm(prompt, default)
+    }
+    fn note(&mut self, text: &str) {
+        self.borrow_mut().note(text);
     }
 }

@@ -1,18 +1,20 @@
-//! Stored credentials of one profile, as `token`, `env` and `exec` hand them to other programs: the
-//! profile's metadata, its access token and, when asked for, its client secret, read from the store
-//! the profile names. Secrets stay `SecretString`; this module never exposes them, and `variables`
-//! only decides which `BIGCOMMERCE_*` variables exist and what they hold.
+//! A profile's stored credentials, as `token`, `env` and `exec` hand them to other programs (and
+//! `verify` proves them): the profile's metadata, its access token and, when asked for, its client
+//! secret, read from the store the profile names. `variables` decides which `BIGCOMMERCE_*`
+//! variables exist and what they hold; `Value::expose_to_program` is the one place their text is
+//! read, at the moment it is handed over.
 //!
 //! Failures map to the design's exit codes: no such profile → 7; metadata without its secret in the
 //! store → 6 (the store lost it); a client secret asked for that was never stored → 2 (a request the
 //! profile cannot satisfy, fixed by `bcsetup init`, not by the keyring).
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
+use crate::bigcommerce::token::AccessToken;
 use crate::context::Context;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
-use crate::store::{Key, StoreError};
+use crate::store::{Key, SecretStore, StoreError};
 
 /// The `BIGCOMMERCE_*` variables `env` and `exec` manage, in output order (docs/interface.md,
 /// "Environment handed to programs").
@@ -25,11 +27,11 @@ pub const VARIABLES: [&str; 5] = [
 ];
 
 /// A profile with its secrets.
-pub struct Credentials {
+pub struct Stored {
     /// The profile's metadata.
     pub profile: Profile,
     /// The access token.
-    pub access_token: SecretString,
+    pub access_token: AccessToken,
     /// The client secret, loaded only when asked for.
     pub client_secret: Option<SecretString>,
 }
@@ -38,18 +40,29 @@ pub struct Credentials {
 pub enum Value<'a> {
     /// Not secret (store hash, client ID, API path).
     Plain(String),
-    /// The access token or the client secret.
+    /// The access token.
+    Token(&'a AccessToken),
+    /// The client secret.
     Secret(&'a SecretString),
 }
 
+impl Value<'_> {
+    /// The text handed to the program.
+    pub fn expose_to_program(&self) -> &str {
+        match self {
+            Value::Plain(text) => text,
+            Value::Token(token) => token.expose_to_program(),
+            Value::Secret(secret) => secret.expose_secret(),
+        }
+    }
+}
+
 /// Load `ctx.profile` with its access token and, if `with_client_secret`, its client secret.
-pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Credentials, Error> {
+pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Error> {
     crate::transaction::reconcile(ctx, false)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
-    let access_token = store
-        .get(&Key::access_token(&ctx.profile))?
-        .ok_or_else(|| lost(ctx, &profile, "access token"))?;
+    let access_token = access_token(ctx, &profile, &*store)?;
     let client_secret = if with_client_secret {
         if !profile.has_client_secret {
             return Err(InputErrors::one(
@@ -68,11 +81,20 @@ pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Credentials, Erro
     } else {
         None
     };
-    Ok(Credentials {
+    Ok(Stored {
         profile,
         access_token,
         client_secret,
     })
+}
+
+/// The profile's access token from its store; missing or no longer a token is the store's problem
+/// (exit 6).
+pub fn access_token(ctx: &Context, profile: &Profile, store: &dyn SecretStore) -> Result<AccessToken, Error> {
+    let raw = store
+        .get(&Key::access_token(&ctx.profile))?
+        .ok_or_else(|| lost(ctx, profile, "access token"))?;
+    Ok(AccessToken::from_store(&raw).map_err(StoreError::Failed)?)
 }
 
 /// The metadata says a secret is stored, but the store has none: exit 6.
@@ -85,13 +107,13 @@ fn lost(ctx: &Context, profile: &Profile, what: &str) -> StoreError {
     ))
 }
 
-impl Credentials {
+impl Stored {
     /// The variables to export, in `VARIABLES` order; unknown ones (no client ID, no secret) are absent.
     pub fn variables(&self) -> Vec<(&'static str, Value<'_>)> {
         let hash = &self.profile.store_hash;
         let mut vars = vec![
             (VARIABLES[0], Value::Plain(hash.as_str().to_owned())),
-            (VARIABLES[1], Value::Secret(&self.access_token)),
+            (VARIABLES[1], Value::Token(&self.access_token)),
         ];
         if let Some(id) = &self.profile.client_id {
             vars.push((VARIABLES[2], Value::Plain(id.clone())));
@@ -111,15 +133,14 @@ impl Credentials {
 mod tests {
     use std::rc::Rc;
 
-    use secrecy::ExposeSecret;
-
     use super::*;
     use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
     use crate::cli::GlobalArgs;
     use crate::context::Env;
+    use crate::domain::StorageKind;
     use crate::output::Printer;
+    use crate::store::SecretStore;
     use crate::store::memory::MemoryStore;
-    use crate::store::{SecretStore, StorageKind};
 
     fn context(dir: &std::path::Path, store: Rc<MemoryStore>) -> Context {
         let global = GlobalArgs {
@@ -194,13 +215,13 @@ mod tests {
         store
             .set(&Key::client_secret(&ctx.profile), &SecretString::from("sec"))
             .unwrap();
-        let show = |creds: &Credentials| -> Vec<(String, String)> {
+        let show = |creds: &Stored| -> Vec<(String, String)> {
             creds
                 .variables()
                 .into_iter()
                 .map(|(k, v)| match v {
                     Value::Plain(p) => (k.to_owned(), p),
-                    Value::Secret(s) => (k.to_owned(), format!("secret:{}", s.expose_secret())),
+                    secret => (k.to_owned(), format!("secret:{}", secret.expose_to_program())),
                 })
                 .collect()
         };

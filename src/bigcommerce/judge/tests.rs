@@ -1,0 +1,340 @@
+//! Table tests of the judgement: hand-made evidence in, the verdict out. Each row states the answers
+//! BigCommerce gives (by request), the wanted access and what may stay unproven, and the expected
+//! outcome: a passing report with its observed levels, or the failure with its cause.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+
+use super::*;
+use crate::bigcommerce::run::Evidence;
+use crate::bigcommerce::scopes::{Method, ScopeSet};
+use crate::bigcommerce::{Access, TokenType};
+
+/// A store where every request passes the scope check: reads 200, writes fail validation (400/422).
+fn full_modify(request: Request) -> Answer {
+    match request.method {
+        Method::Get => Answer::Success(200),
+        _ => Answer::Invalid(422),
+    }
+}
+
+/// Evidence for every probe of the plan, from a rule; the store-info body names the store.
+fn evidence(plan: &ProbePlan, rule: &dyn Fn(Request) -> Answer) -> Evidence {
+    let answers = plan
+        .probes
+        .iter()
+        .map(|p| {
+            let answer = rule(p.request);
+            let body = if p.request == STORE_INFO && matches!(answer, Answer::Success(_)) {
+                Bytes::from_static(
+                    br#"{"name":"Test Store","domain":"shop.example","secure_url":"https://shop.example"}"#,
+                )
+            } else if matches!(answer, Answer::Success(201)) {
+                Bytes::from_static(br#"{"data":{"id":42}}"#)
+            } else {
+                Bytes::new()
+            };
+            (p.request, answer, body)
+        })
+        .collect();
+    Evidence {
+        answers,
+        attempts: Vec::new(),
+    }
+}
+
+fn store() -> StoreHash {
+    StoreHash::parse("abc123").unwrap()
+}
+
+/// What a row expects.
+#[derive(Debug)]
+enum Expect {
+    /// Passes; the observed level of these scopes.
+    Pass(&'static [(&'static str, Observed)]),
+    /// Fails with this kind of failure; these scopes are named in it.
+    Fail(&'static str, &'static [&'static str]),
+}
+
+struct Row {
+    name: &'static str,
+    access: Access,
+    scopes: fn() -> ScopeSet,
+    check_modify: bool,
+    accept_unknown: bool,
+    rule: fn(Request) -> Answer,
+    expect: Expect,
+}
+
+fn failure_kind(f: &VerifyFailure) -> (&'static str, Vec<&'static str>) {
+    let names = |list: &[Shortfall]| list.iter().map(|s| s.name).collect();
+    match f {
+        VerifyFailure::Rejected { .. } => ("rejected", vec![]),
+        VerifyFailure::WrongStore { .. } => ("wrong_store", vec![]),
+        VerifyFailure::Unhealthy { .. } => ("unhealthy", vec![]),
+        VerifyFailure::ScopesMissing { missing } => ("scopes_missing", names(missing)),
+        VerifyFailure::ScopesUnproven { unproven } => ("scopes_unproven", names(unproven)),
+        VerifyFailure::ProbeChangedData { request, .. } => ("probe_changed_data", vec![request.path]),
+        VerifyFailure::Revoked { .. } => ("revoked", vec![]),
+        VerifyFailure::ScopeLost { lost, .. } => ("scope_lost", names(lost)),
+    }
+}
+
+fn products() -> ScopeSet {
+    ScopeSet::from_keys(["information", "products"])
+}
+
+const ROWS: &[Row] = &[
+    Row {
+        name: "every read and write passes the scope check; Information & Settings unproven but accepted",
+        access: Access::Modify,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: true,
+        rule: full_modify,
+        expect: Expect::Pass(&[("products", Observed::Modify), ("information", Observed::Unknown)]),
+    },
+    Row {
+        name: "the same without acceptance: only unknowns are left",
+        access: Access::Modify,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: false,
+        rule: full_modify,
+        expect: Expect::Fail("scopes_unproven", &["Information & Settings"]),
+    },
+    Row {
+        name: "read-only access needs no write probe",
+        access: Access::ReadOnly,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: false,
+        rule: |r| match r.method {
+            Method::Get => Answer::Success(200),
+            _ => Answer::Forbidden,
+        },
+        expect: Expect::Pass(&[("products", Observed::ReadOnly), ("orders", Observed::ReadOnly)]),
+    },
+    Row {
+        name: "401 on the token check: rejected, and no scope is observed",
+        access: Access::ReadOnly,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| {
+            if r == HOOKS {
+                Answer::Unauthorized
+            } else {
+                Answer::Success(200)
+            }
+        },
+        expect: Expect::Fail("rejected", &[]),
+    },
+    Row {
+        name: "403 on the token check: the token belongs to another store",
+        access: Access::ReadOnly,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| {
+            if r == HOOKS {
+                Answer::Forbidden
+            } else {
+                Answer::Success(200)
+            }
+        },
+        expect: Expect::Fail("wrong_store", &[]),
+    },
+    Row {
+        name: "an odd status on the token check says nothing about the token",
+        access: Access::ReadOnly,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| {
+            if r == HOOKS {
+                Answer::Other(418)
+            } else {
+                Answer::Success(200)
+            }
+        },
+        expect: Expect::Fail("unhealthy", &[]),
+    },
+    Row {
+        name: "a write probe refused with 403: the scope is read-only",
+        access: Access::Modify,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match r.method {
+            Method::Get => Answer::Success(200),
+            _ => Answer::Forbidden,
+        },
+        expect: Expect::Fail("scopes_missing", &["Products"]),
+    },
+    Row {
+        name: "a read refused with 403: the scope is not granted at all",
+        access: Access::ReadOnly,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| {
+            if r.path.starts_with("/v3/catalog") {
+                Answer::Forbidden
+            } else {
+                Answer::Success(200)
+            }
+        },
+        expect: Expect::Fail("scopes_missing", &["Products"]),
+    },
+    Row {
+        name: "a write probe that succeeded is a defect, even when the token check failed",
+        access: Access::Modify,
+        scopes: products,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match (r == HOOKS, r.method) {
+            (true, _) => Answer::Unauthorized,
+            (false, Method::Get) => Answer::Success(200),
+            (false, _) => Answer::Success(201),
+        },
+        expect: Expect::Fail("probe_changed_data", &["/v3/catalog/products"]),
+    },
+    Row {
+        name: "--no-check-modify: Modify is unknown, accepted where init accepted it",
+        access: Access::Modify,
+        scopes: products,
+        check_modify: false,
+        accept_unknown: true,
+        rule: full_modify,
+        expect: Expect::Pass(&[("products", Observed::Unknown)]),
+    },
+    Row {
+        name: "Stencil preset at Modify: themes proven by its write probe",
+        access: Access::Modify,
+        scopes: ScopeSet::stencil,
+        check_modify: true,
+        accept_unknown: false,
+        rule: full_modify,
+        expect: Expect::Pass(&[("themes", Observed::Modify)]),
+    },
+];
+
+#[test]
+fn the_judgement_table() {
+    for row in ROWS {
+        let token_type = if row.name.starts_with("Stencil") {
+            TokenType::Stencil
+        } else {
+            TokenType::Api
+        };
+        let plan = ProbePlan::new(token_type, row.access, &(row.scopes)(), row.check_modify);
+        let evidence = evidence(&plan, &row.rule);
+        let accept = |_: &str| row.accept_unknown;
+        let verdict = judge(&plan, &evidence, &store(), "shop", &accept);
+        match (&row.expect, verdict) {
+            (Expect::Pass(levels), Ok(report)) => {
+                assert!(report.ok, "{}", row.name);
+                for (key, level) in *levels {
+                    let got = report.scopes.iter().find(|s| s.scope == *key).map(|s| s.observed);
+                    assert_eq!(got, Some(*level), "{}: {key}", row.name);
+                }
+            }
+            (Expect::Fail(kind, named), Err(failed)) => {
+                let (got_kind, got_named) = failure_kind(&failed.failure);
+                assert_eq!((got_kind, got_named.as_slice()), (*kind, *named), "{}", row.name);
+                let report = failed.report.expect("a failure carries its report");
+                assert!(!report.ok, "{}", row.name);
+            }
+            (expect, got) => panic!("{}: expected {expect:?}, got {:?}", row.name, got.map(|r| r.ok)),
+        }
+    }
+}
+
+#[test]
+fn the_store_is_named_only_when_store_info_answered() {
+    let plan = ProbePlan::new(TokenType::Api, Access::ReadOnly, &products(), true);
+    let report = judge(&plan, &evidence(&plan, &full_modify), &store(), "shop", &|_| true).unwrap();
+    assert_eq!(report.store.name.as_deref(), Some("Test Store"));
+    assert_eq!(report.store.domain.as_deref(), Some("shop.example"));
+    let refused = |r: Request| {
+        if r == STORE_INFO {
+            Answer::Forbidden
+        } else {
+            Answer::Success(200)
+        }
+    };
+    let failed = judge(&plan, &evidence(&plan, &refused), &store(), "shop", &|_| true).unwrap_err();
+    let report = failed.report.unwrap();
+    assert_eq!(report.store.name, None);
+    assert_eq!(report.store.hash, store());
+}
+
+#[test]
+fn a_defect_keeps_the_start_of_the_body_to_find_what_was_created() {
+    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &products(), true);
+    let created = |r: Request| match r.method {
+        Method::Get => Answer::Success(200),
+        _ => Answer::Success(201),
+    };
+    let failed = judge(&plan, &evidence(&plan, &created), &store(), "shop", &|_| true).unwrap_err();
+    let VerifyFailure::ProbeChangedData { status, excerpt, .. } = failed.failure else {
+        panic!("{:?}", failed.failure)
+    };
+    assert_eq!((status, excerpt.as_str()), (201, r#"{"data":{"id":42}}"#));
+}
+
+#[test]
+fn regressions_are_named_only_for_what_passed_before() {
+    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &products(), true);
+    let read_only = |r: Request| match r.method {
+        Method::Get => Answer::Success(200),
+        _ => Answer::Forbidden,
+    };
+    let failed = judge(&plan, &evidence(&plan, &read_only), &store(), "shop", &|_| true).unwrap_err();
+    let report = failed.report.as_deref();
+    let was_modify = BTreeMap::from([("products".to_owned(), Observed::Modify)]);
+    let cases: [(bool, &BTreeMap<String, Observed>, &str); 3] = [
+        (true, &was_modify, "scope_lost"),
+        (true, &BTreeMap::new(), "scopes_missing"),
+        (
+            false,
+            &BTreeMap::from([("products".to_owned(), Observed::ReadOnly)]),
+            "scopes_missing",
+        ),
+    ];
+    for (verified, before, kind) in cases {
+        let reworded = regression(failed.failure.clone(), report, verified, before);
+        assert_eq!(failure_kind(&reworded).0, kind, "{before:?}");
+        if let VerifyFailure::ScopeLost { lost, missing } = reworded {
+            assert_eq!(lost[0].before, Some(Observed::Modify));
+            assert_eq!(missing.len(), 1);
+        }
+    }
+    let rejected = VerifyFailure::Rejected { store: store() };
+    assert_eq!(
+        failure_kind(&regression(rejected.clone(), None, true, &BTreeMap::new())).0,
+        "revoked"
+    );
+    assert_eq!(
+        failure_kind(&regression(rejected, None, false, &BTreeMap::new())).0,
+        "rejected"
+    );
+}
+
+#[test]
+fn unproven_names_only_the_unknown_rows() {
+    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), true);
+    let report = judge(&plan, &evidence(&plan, &full_modify), &store(), "shop", &|_| true).unwrap();
+    let Some(VerifyFailure::ScopesUnproven { unproven: rows }) = unproven(&report) else {
+        panic!("Information & Settings has no write probe")
+    };
+    assert_eq!(
+        rows.iter().map(|s| s.name).collect::<Vec<_>>(),
+        ["Information & Settings"]
+    );
+    let ro = ProbePlan::new(TokenType::Api, Access::ReadOnly, &ScopeSet::migration(), true);
+    let report = judge(&ro, &evidence(&ro, &full_modify), &store(), "shop", &|_| false).unwrap();
+    assert!(unproven(&report).is_none());
+}
