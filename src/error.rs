@@ -5,10 +5,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::bigcommerce::judge::{Failed, Shortfall, VerifyFailure};
+use crate::bigcommerce::judge::VerifyFailure;
 use crate::bigcommerce::report::Report;
 use crate::bigcommerce::run::Unreachable;
 use crate::store::StoreError;
+
+mod verification;
+
+pub use verification::Facts;
 
 /// Everything that can end a bcsetup run early.
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +46,12 @@ pub enum Error {
     /// No profile of that name. Exit 7.
     #[error("no profile named `{0}`")]
     ProfileNotFound(String),
-    /// Ctrl-C or Esc at a prompt. Exit 130.
+    /// Ctrl-C or Esc at a prompt, or Cancel. Exit 130.
     #[error("interrupted")]
     Interrupted,
+    /// A termination signal arrived while `init` was saving; the save finished first. Exit 128+N.
+    #[error("interrupted by signal {0} (the save was completed first)")]
+    Signalled(i32),
     /// A child process run by `exec` ended; its code is passed through.
     #[error("the command exited with status {0}")]
     Child(u8),
@@ -75,6 +82,7 @@ impl Error {
             Error::Storage(_) => 6,
             Error::ProfileNotFound(_) => 7,
             Error::Interrupted => 130,
+            Error::Signalled(signal) => signal_exit_code(*signal),
             Error::Internal(_) => 1,
         }
     }
@@ -88,7 +96,7 @@ impl Error {
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) => "storage",
             Error::ProfileNotFound(_) => "profile_not_found",
-            Error::Interrupted => "interrupted",
+            Error::Interrupted | Error::Signalled(_) => "interrupted",
             Error::Child(_) => "child_exit",
             Error::CommandNotRun { code: 127, .. } => "command_not_found",
             Error::CommandNotRun { .. } => "command_not_executable",
@@ -114,7 +122,7 @@ impl Error {
                  certificates (on Linux, SSL_CERT_FILE adds one)"
                     .into(),
             ),
-            Error::Unreachable(_) => Some(UNREACHABLE_HINT.into()),
+            Error::Unreachable(_) => Some(verification::UNREACHABLE_HINT.into()),
             Error::Storage(err) => Some(err.hint()),
             Error::ProfileNotFound(_) => {
                 Some("`bcsetup status` lists profiles; `bcsetup init --profile NAME` creates one".into())
@@ -124,7 +132,9 @@ impl Error {
                     .into(),
             ),
             Error::CommandNotRun { .. } => Some("check that the file is a program and is executable".into()),
-            Error::Input(_) | Error::Interrupted | Error::Child(_) | Error::Internal(_) => None,
+            Error::Input(_) | Error::Interrupted | Error::Signalled(_) | Error::Child(_) | Error::Internal(_) => {
+                None
+            }
         }
     }
 
@@ -137,164 +147,16 @@ impl Error {
     }
 }
 
+/// The exit code for signal N, as shells report a process it ended: 128+N (130 for SIGINT, 143 for
+/// SIGTERM, 129 for SIGHUP). Used for bcsetup's own interrupts and for a CMD `exec` saw killed.
+pub fn signal_exit_code(signal: i32) -> u8 {
+    u8::try_from(128 + signal).unwrap_or(255)
+}
+
 impl From<Unreachable> for Error {
     fn from(e: Unreachable) -> Self {
         Error::Unreachable(e.0)
     }
-}
-
-impl From<Failed> for Error {
-    fn from(failed: Failed) -> Self {
-        match failed.failure {
-            // Not an answer about the token: BigCommerce itself is in doubt.
-            VerifyFailure::Unhealthy { status } => Error::Unreachable(format!(
-                "GET /v3/hooks answered {status}; BigCommerce may be unhealthy"
-            )),
-            failure => Error::Verification {
-                failure,
-                report: failed.report,
-            },
-        }
-    }
-}
-
-/// What the user sees of a verification failure (docs/interface.md, "Exit codes" and "JSON output").
-pub struct Facts {
-    /// Exit code.
-    pub code: u8,
-    /// The JSON `kind`.
-    pub kind: &'static str,
-    /// One-line cause.
-    pub message: String,
-    /// What to do about it.
-    pub hint: String,
-}
-
-impl VerifyFailure {
-    /// Exit code, kind, message and hint, decided together in one place.
-    pub fn facts(&self) -> Facts {
-        let facts = |code, kind, message: String, hint: String| Facts {
-            code,
-            kind,
-            message,
-            hint,
-        };
-        match self {
-            VerifyFailure::Rejected { store } => facts(3, "rejected", rejected(store), REJECTED_HINT.into()),
-            VerifyFailure::WrongStore { store } => facts(
-                3,
-                "wrong_store",
-                format!("the access token does not belong to store `{store}` (GET /v3/hooks was refused)"),
-                format!(
-                    "check the store hash: it is the part after /stores/ in the API PATH shown with the \
-                     credentials, e.g. {} (without a `store-` prefix)",
-                    store.api_path()
-                ),
-            ),
-            VerifyFailure::Revoked { store } => facts(
-                3,
-                "revoked",
-                format!(
-                    "the access token was revoked: it worked before, and now BigCommerce answers 401 ({})",
-                    rejected(store)
-                ),
-                "its API account was probably deleted in the control panel; create a new one and run \
-                 `bcsetup init` to rotate"
-                    .into(),
-            ),
-            VerifyFailure::ScopesMissing { missing } => facts(
-                4,
-                "scopes_missing",
-                format!("the token lacks {}", shortfalls(missing)),
-                scope_fix(missing),
-            ),
-            VerifyFailure::ScopeLost { lost, missing } => facts(
-                4,
-                "scope_lost",
-                format!("scope lost since the last verification: {}", lost_list(lost)),
-                scope_fix(missing),
-            ),
-            VerifyFailure::ScopesUnproven { unproven } => facts(
-                4,
-                "scopes_unproven",
-                format!("could not prove {}", shortfalls(unproven)),
-                "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them \
-                 unproven"
-                    .into(),
-            ),
-            VerifyFailure::ProbeChangedData {
-                request,
-                status,
-                excerpt,
-            } => facts(
-                1,
-                "probe_changed_data",
-                format!(
-                    "DEFECT: the write probe {request} answered {status}: BigCommerce accepted a request \
-                     bcsetup sends expecting a rejection, so something may have been created or changed in \
-                     the store. Probing stopped and nothing was retried. Response body: {excerpt}"
-                ),
-                "check the store for the object in the response above and delete it if it is unwanted; \
-                 re-run with --no-check-modify to skip write probes, and please report this defect"
-                    .into(),
-            ),
-            VerifyFailure::Unhealthy { status } => facts(
-                5,
-                "unreachable",
-                format!("GET /v3/hooks answered {status}; BigCommerce may be unhealthy"),
-                UNREACHABLE_HINT.into(),
-            ),
-        }
-    }
-}
-
-const REJECTED_HINT: &str =
-    "the token is mistyped, or its API account was deleted; paste it again or create a new API account";
-
-const UNREACHABLE_HINT: &str = "check your network, proxy (HTTPS_PROXY) and https://status.bigcommerce.com, \
-                                then retry; `--no-verify` stores credentials without checking them";
-
-fn rejected(store: &crate::bigcommerce::StoreHash) -> String {
-    format!("BigCommerce rejected the access token for store `{store}` (401)")
-}
-
-fn shortfalls(list: &[Shortfall]) -> String {
-    let rows: Vec<String> = list
-        .iter()
-        .map(|s| {
-            format!(
-                "{} ({} wanted, {} observed)",
-                s.name,
-                s.wanted.as_str(),
-                s.observed.as_str()
-            )
-        })
-        .collect();
-    rows.join(", ")
-}
-
-fn lost_list(list: &[Shortfall]) -> String {
-    let rows: Vec<String> = list
-        .iter()
-        .map(|s| {
-            let before = s.before.map_or("?", |b| b.as_str());
-            format!("{} (was {before}, now {})", s.name, s.observed.as_str())
-        })
-        .collect();
-    rows.join(", ")
-}
-
-fn scope_fix(missing: &[Shortfall]) -> String {
-    let fixes: Vec<String> = missing
-        .iter()
-        .filter(|s| s.observed != crate::bigcommerce::classify::Observed::Unknown)
-        .map(|s| format!("set {} to {}", s.name, s.wanted.ui_name()))
-        .collect();
-    format!(
-        "in the control panel (Settings › Store-level API accounts › edit the account): {}; save, then run \
-         bcsetup again",
-        fixes.join(", ")
-    )
 }
 
 /// One missing or invalid input, named by the flag and environment variable that supply it.
@@ -376,6 +238,9 @@ mod tests {
         );
         assert_eq!(Error::ProfileNotFound("x".into()).exit_code(), 7);
         assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::Signalled(15).exit_code(), 143);
+        assert_eq!(Error::Signalled(1).exit_code(), 129);
+        assert_eq!(signal_exit_code(2), 130);
         assert_eq!(Error::Internal(anyhow::anyhow!("boom")).exit_code(), 1);
         let rejected = Error::Verification {
             failure: VerifyFailure::Rejected {

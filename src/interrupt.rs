@@ -5,6 +5,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
+use crate::error::signal_exit_code as exit_code;
+
 static CRITICAL: AtomicBool = AtomicBool::new(false);
 static PENDING: AtomicI32 = AtomicI32::new(0);
 
@@ -35,11 +37,6 @@ fn on_signal(signal: i32) -> Option<u8> {
         return None;
     }
     Some(exit_code(signal))
-}
-
-/// 130 for SIGINT, 128 + n for the others (shell convention).
-pub fn exit_code(signal: i32) -> u8 {
-    u8::try_from(128 + signal).unwrap_or(130)
 }
 
 #[cfg(unix)]

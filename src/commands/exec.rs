@@ -83,7 +83,7 @@ pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
 fn exit_code(status: ExitStatus) -> u8 {
     #[cfg(unix)]
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return u8::try_from(128 + signal).unwrap_or(255);
+        return crate::error::signal_exit_code(signal);
     }
     // Windows codes are 32-bit; one that does not fit a byte still has to read as failure.
     status.code().map_or(1, |code| u8::try_from(code).unwrap_or(1))
@@ -225,7 +225,7 @@ mod platform {
                 "signal {} arrived before the command started; it was not run",
                 origin.signal
             ));
-            return Err(Error::Child(exit_code_for(origin.signal)));
+            return Err(Error::Child(crate::error::signal_exit_code(origin.signal)));
         }
         let mut child = spawn(command)?;
         let child_pid = child.id();
@@ -279,11 +279,6 @@ mod platform {
 
     pub(super) fn is_in(mask: u64, signal: i32) -> bool {
         u32::try_from(signal - 1).is_ok_and(|bit| bit < 64 && mask & (1 << bit) != 0)
-    }
-
-    /// 128 + N, as for a command killed by signal N.
-    fn exit_code_for(signal: i32) -> u8 {
-        u8::try_from(128 + signal).unwrap_or(255)
     }
 
     fn forward(signal: i32, child_pid: u32) {

@@ -70,10 +70,10 @@ pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         remove_old_storage(ctx, old.profile.storage);
     }
     finish(ctx, &change);
-    if signal.is_some() {
+    if let Some(signal) = signal {
         ctx.printer
             .warn("interrupted while saving: the save was completed first, so nothing is half-written");
-        return Err(Error::Interrupted);
+        return Err(Error::Signalled(signal));
     }
     after_save(ctx, &plan, existing.as_ref())
 }

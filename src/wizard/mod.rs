@@ -3,6 +3,7 @@
 //! *flag or env → credentials file → prompt*. Given values are all validated before anything is
 //! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
 
+mod gather;
 pub mod import;
 pub mod steps;
 
@@ -10,9 +11,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use secrecy::SecretString;
-use secrecy::zeroize::Zeroizing;
 
-use crate::bigcommerce::credentials_file::{self, CredentialsFile};
+use crate::bigcommerce::credentials_file::CredentialsFile;
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
@@ -22,17 +22,7 @@ use crate::context::Env;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
 use crate::prompter::Prompter;
-use crate::store::same_secret;
-
-const SRC_TYPE: &str = "--token-type / BCSETUP_TOKEN_TYPE";
-const SRC_NAME: &str = "--name / BCSETUP_ACCOUNT_NAME";
-const SRC_ACCESS: &str = "--access / BCSETUP_ACCESS";
-const SRC_SCOPES: &str = "--scopes";
-const SRC_STORE: &str = "--store-hash / --api-path (BCSETUP_STORE_HASH / BCSETUP_API_PATH)";
-const SRC_TOKEN: &str = "access token (--access-token-stdin, BCSETUP_ACCESS_TOKEN or --credentials-file)";
-const SRC_FILE: &str = "--credentials-file";
-const SRC_CLIENT_ID: &str = "--client-id / BCSETUP_CLIENT_ID";
-const SRC_SECRET: &str = "BCSETUP_CLIENT_SECRET";
+use gather::{Given, SRC_ACCESS, SRC_NAME, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather};
 
 /// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
 #[derive(Debug)]
@@ -103,33 +93,6 @@ pub struct Inputs<'a> {
     pub can_open_browser: bool,
 }
 
-/// Values given by flags, env or the credentials file, validated but possibly absent.
-#[derive(Default)]
-struct Given {
-    token_type: Option<TokenType>,
-    name: Option<AccountName>,
-    access: Option<Access>,
-    scopes: Option<ScopeSet>,
-    store: Option<StoreHash>,
-    token: Option<AccessToken>,
-    client_id: Option<String>,
-    client_secret: Option<SecretString>,
-    source_file: Option<PathBuf>,
-}
-
-impl Given {
-    /// Fill gaps from the defaults; scopes only when the token type matches.
-    fn fill(&mut self, d: Defaults) {
-        self.token_type = self.token_type.or(d.token_type);
-        self.name = self.name.take().or(d.name);
-        self.access = self.access.or(d.access);
-        self.store = self.store.take().or(d.store);
-        if self.scopes.is_none() && self.token_type == d.token_type {
-            self.scopes = d.scopes;
-        }
-    }
-}
-
 /// Resolve every input, prompting only for what was not given.
 pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     let mut errors = InputErrors {
@@ -144,155 +107,6 @@ pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     match inputs.prompter.take() {
         Some(p) => ask(given, &inputs, p),
         None => complete(given, &mut errors).ok_or(Error::Input(errors)),
-    }
-}
-
-fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &mut InputErrors) -> Given {
-    let file = read_credentials_file(args, stdin, errors);
-    let source_file = args
-        .credentials_file
-        .clone()
-        .filter(|p| file.is_some() && p.as_os_str() != "-");
-    let name = args
-        .name
-        .clone()
-        .or_else(|| file.as_ref().and_then(|f| f.client_name.clone()));
-    let scopes = args.scopes.as_ref().and_then(|list| {
-        ScopeSet::parse(list, args.token_type.unwrap_or(TokenType::Api))
-            .map_err(|e| errors.invalid(SRC_SCOPES, e))
-            .ok()
-    });
-    let flag_id = args
-        .client_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    let file_id = file.as_ref().and_then(|f| f.client_id.clone());
-    Given {
-        token_type: args.token_type,
-        name: name.and_then(|n| {
-            AccountName::parse(&n)
-                .map_err(|e| errors.invalid(SRC_NAME, e))
-                .ok()
-        }),
-        access: args.access,
-        scopes,
-        store: gather_store(args, file.as_ref(), errors),
-        token: gather_token(args, env, stdin, file.as_ref(), errors),
-        client_id: agree(flag_id, file_id, SRC_CLIENT_ID, errors),
-        client_secret: agree_secret(
-            env.secret("BCSETUP_CLIENT_SECRET"),
-            file.as_ref().and_then(|f| f.client_secret.clone()),
-            SRC_SECRET,
-            errors,
-        ),
-        source_file,
-    }
-}
-
-/// The store from `--store-hash` or `--api-path`, which must agree with the credentials file.
-fn gather_store(
-    args: &InitArgs,
-    file: Option<&CredentialsFile>,
-    errors: &mut InputErrors,
-) -> Option<StoreHash> {
-    let flag_store = match (&args.store_hash, &args.api_path) {
-        (Some(raw), _) => StoreHash::parse(raw)
-            .map_err(|e| errors.invalid(SRC_STORE, e))
-            .ok(),
-        (None, Some(raw)) => StoreHash::from_api_path(raw)
-            .map_err(|e| errors.invalid(SRC_STORE, e))
-            .ok(),
-        (None, None) => None,
-    };
-    agree(
-        flag_store,
-        file.and_then(|f| f.store_hash.clone()),
-        SRC_STORE,
-        errors,
-    )
-}
-
-/// The token from stdin (`--access-token-stdin` wins), else the environment and the file, which
-/// must agree; validated here, once, into an `AccessToken`.
-fn gather_token(
-    args: &InitArgs,
-    env: &Env,
-    stdin: &mut dyn Read,
-    file: Option<&CredentialsFile>,
-    errors: &mut InputErrors,
-) -> Option<AccessToken> {
-    let raw = if args.access_token_stdin {
-        read_token_line(stdin, errors)
-    } else {
-        let file_token = file.map(|f| f.access_token.clone());
-        agree_secret(env.secret("BCSETUP_ACCESS_TOKEN"), file_token, SRC_TOKEN, errors)
-    }?;
-    AccessToken::parse(&raw)
-        .map_err(|e| errors.invalid(SRC_TOKEN, e))
-        .ok()
-}
-
-fn read_credentials_file(
-    args: &InitArgs,
-    stdin: &mut dyn Read,
-    errors: &mut InputErrors,
-) -> Option<CredentialsFile> {
-    let path = args.credentials_file.as_ref()?;
-    let parsed = if path.as_os_str() == "-" {
-        credentials_file::read_from(stdin)
-    } else {
-        credentials_file::read_path(path)
-    };
-    parsed.map_err(|e| errors.invalid(SRC_FILE, e.to_string())).ok()
-}
-
-/// One line from stdin, trimmed; at most 4 KiB are read so a wrong pipe cannot exhaust memory.
-fn read_token_line(stdin: &mut dyn Read, errors: &mut InputErrors) -> Option<SecretString> {
-    let mut buf = Zeroizing::new(Vec::new());
-    if let Err(e) = stdin.take(4096).read_to_end(&mut buf) {
-        errors.invalid("--access-token-stdin", format!("could not read stdin: {e}"));
-        return None;
-    }
-    let first = buf.split(|&b| b == b'\n').next().unwrap_or_default();
-    let text = String::from_utf8_lossy(first);
-    if text.trim().is_empty() {
-        errors.invalid(
-            "--access-token-stdin",
-            "stdin held no access token (an empty first line)",
-        );
-        return None;
-    }
-    Some(SecretString::from(text.trim().to_owned()))
-}
-
-/// Two sources of one value: either may be absent, but if both are given they must agree.
-fn agree<T: PartialEq>(a: Option<T>, b: Option<T>, source: &str, errors: &mut InputErrors) -> Option<T> {
-    match (a, b) {
-        (Some(a), Some(b)) if a != b => {
-            errors.invalid(source, "differs from the value in the credentials file");
-            None
-        }
-        (a, b) => a.or(b),
-    }
-}
-
-fn agree_secret(
-    a: Option<SecretString>,
-    b: Option<SecretString>,
-    source: &str,
-    errors: &mut InputErrors,
-) -> Option<SecretString> {
-    match (a, b) {
-        (Some(a), Some(b)) if !same_secret(&a, &b) => {
-            errors.invalid(
-                source,
-                "the environment and the credentials file give different values",
-            );
-            None
-        }
-        (a, b) => a.or(b),
     }
 }
 
