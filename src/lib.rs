@@ -26,6 +26,8 @@ pub mod transaction;
 pub mod wizard;
 
 #[cfg(test)]
+mod architecture_tests;
+#[cfg(test)]
 mod leak_tests;
 
 use std::ffi::OsString;
