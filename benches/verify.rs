@@ -18,7 +18,10 @@
 //! and reads `getrusage(RUSAGE_CHILDREN)`. The indirection matters: on Linux a child's max RSS
 //! includes the memory of the process that spawned it, up to its `exec`, and this program holds a
 //! tokio runtime and the fake.
-
+#![allow(
+    unreachable_pub,
+    reason = "a test, bench or example crate has no public API to keep narrow"
+)]
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 #[path = "../tests/it/support/fake_store.rs"]

@@ -3,6 +3,10 @@
 //! Starts the loopback fake BigCommerce the integration tests use (one fake, included by path), with
 //! store `demo123` and one token per outcome, prints the commands to try against it, and serves until
 //! Ctrl-C. Nothing here touches a real store; the tokens mean nothing outside this process.
+#![allow(
+    unreachable_pub,
+    reason = "a test, bench or example crate has no public API to keep narrow"
+)]
 
 #[path = "../tests/it/support/fake_store.rs"]
 mod fake_store;

@@ -25,7 +25,7 @@ const NAME_COLUMN: usize = 44;
 
 /// One scope and the level to choose for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     /// bcsetup's key for the scope.
     pub scope: &'static str,
     /// The name the control panel shows.
@@ -40,7 +40,7 @@ pub struct Row {
 
 /// Everything the user has to do in the control panel for one API account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checklist {
+pub(crate) struct Checklist {
     /// V2/V3 API token or Stencil-CLI token.
     pub token_type: TokenType,
     /// Read-only or Modify.
@@ -61,7 +61,12 @@ pub struct Checklist {
 
 impl Checklist {
     /// The checklist for a token type, access, wanted scopes and (optionally) account name.
-    pub fn new(token_type: TokenType, access: Access, wanted: &ScopeSet, name: Option<&AccountName>) -> Self {
+    pub(crate) fn new(
+        token_type: TokenType,
+        access: Access,
+        wanted: &ScopeSet,
+        name: Option<&AccountName>,
+    ) -> Self {
         let row = |scope: &'static Scope, is_wanted: bool| {
             let level = if is_wanted {
                 wanted_level(scope, token_type, access)
@@ -101,7 +106,7 @@ impl Checklist {
     }
 
     /// The checklist as numbered steps for people, every line at most 80 columns.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::from("In the BigCommerce control panel:\n\n");
         let mut step = 0;
         let mut next = || {

@@ -10,7 +10,7 @@ use crate::bigcommerce::{Access, TokenType};
 /// Create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 #[derive(Debug, Parser)]
 #[command(name = "bcsetup", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Options every command accepts.
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -22,7 +22,7 @@ pub struct Cli {
 /// Options accepted before or after the subcommand.
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Profile to use [A-Za-z0-9._-]{1,64}
     #[arg(
         long,
@@ -51,7 +51,7 @@ pub struct GlobalArgs {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a profile, or rotate an existing one (re-run = rotate)
     Init(InitArgs),
     /// Re-check stored credentials live and update the last-verified time
@@ -78,7 +78,7 @@ pub enum Command {
 /// `bcsetup init`: every prompt has a flag or an environment variable.
 #[derive(Debug, Args, Default)]
 #[allow(clippy::struct_excessive_bools)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// V2/V3 API token, or Stencil-CLI token
     #[arg(long, env = "BCSETUP_TOKEN_TYPE", value_name = "TYPE")]
     pub token_type: Option<TokenType>,
@@ -130,7 +130,7 @@ pub struct InitArgs {
 
 /// `bcsetup verify`.
 #[derive(Debug, Args, Default)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Skip the write probes; Modify is then reported as unknown
     #[arg(long)]
     pub no_check_modify: bool,
@@ -138,7 +138,7 @@ pub struct VerifyArgs {
 
 /// `bcsetup status`.
 #[derive(Debug, Args, Default)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Warn about profiles whose credentials are older than this many days
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub max_age: u32,
@@ -146,7 +146,7 @@ pub struct StatusArgs {
 
 /// `bcsetup token`.
 #[derive(Debug, Args, Default)]
-pub struct TokenArgs {
+pub(crate) struct TokenArgs {
     /// Print even when stdout is a terminal (the token will be visible on screen)
     #[arg(long)]
     pub reveal: bool,
@@ -154,7 +154,7 @@ pub struct TokenArgs {
 
 /// Shell syntax for `bcsetup env`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum EnvFormat {
+pub(crate) enum EnvFormat {
     /// POSIX sh, bash, zsh: `export NAME='value'`
     #[default]
     Sh,
@@ -168,7 +168,7 @@ pub enum EnvFormat {
 
 /// `bcsetup env`.
 #[derive(Debug, Args, Default)]
-pub struct EnvArgs {
+pub(crate) struct EnvArgs {
     /// Output syntax
     #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
     pub format: EnvFormat,
@@ -179,7 +179,7 @@ pub struct EnvArgs {
 
 /// `bcsetup exec`.
 #[derive(Debug, Args, Default)]
-pub struct ExecArgs {
+pub(crate) struct ExecArgs {
     /// Also pass `BIGCOMMERCE_CLIENT_SECRET`
     #[arg(long)]
     pub include_client_secret: bool,
@@ -198,7 +198,7 @@ pub struct ExecArgs {
 
 /// `bcsetup remove`.
 #[derive(Debug, Args, Default)]
-pub struct RemoveArgs {
+pub(crate) struct RemoveArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -206,7 +206,7 @@ pub struct RemoveArgs {
 
 /// `bcsetup scopes`.
 #[derive(Debug, Args)]
-pub struct ScopesArgs {
+pub(crate) struct ScopesArgs {
     /// V2/V3 API token, or Stencil-CLI token
     #[arg(long, default_value = "api", value_name = "TYPE")]
     pub token_type: TokenType,
@@ -223,7 +223,7 @@ pub struct ScopesArgs {
 
 /// `bcsetup completions`.
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,

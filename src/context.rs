@@ -24,14 +24,21 @@ use crate::store::SecretStore;
 use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
 
-/// A snapshot of environment variables. Its `Debug` shows names only: the snapshot holds
-/// `BCSETUP_ACCESS_TOKEN` and `BCSETUP_CLIENT_SECRET` when they are set.
+/// The variables that carry a secret. They are wrapped when the snapshot is taken, so no plain copy
+/// of them lives on in the snapshot, and `Env::get` never returns them.
+const SECRET_VARIABLES: [&str; 2] = ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"];
+
+/// A snapshot of environment variables. Its `Debug` shows names only.
 #[derive(Clone, Default)]
-pub struct Env(HashMap<String, String>);
+pub(crate) struct Env {
+    plain: HashMap<String, String>,
+    secret: HashMap<&'static str, SecretString>,
+}
 
 impl fmt::Debug for Env {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut names: Vec<&str> = self.0.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.plain.keys().map(String::as_str).collect();
+        names.extend(self.secret.keys());
         names.sort_unstable();
         f.debug_map()
             .entries(names.into_iter().map(|n| (n, "[redacted]")))
@@ -42,37 +49,54 @@ impl fmt::Debug for Env {
 impl Env {
     /// The process environment (non-UTF-8 variables are skipped).
     #[allow(clippy::disallowed_methods)]
-    pub fn from_process() -> Self {
-        Self(
-            std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .collect(),
-        )
+    pub(crate) fn from_process() -> Self {
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect()
     }
 
     /// An environment made of the given pairs (tests).
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        Self(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-        )
+    #[cfg(test)]
+    pub(crate) fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 
-    /// A variable, treating an empty value as unset.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    /// A variable, treating an empty value as unset. Secret variables are not readable here.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.plain.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
-    /// A secret variable, wrapped the moment it is read.
-    pub fn secret(&self, name: &str) -> Option<SecretString> {
-        self.get(name).map(|v| SecretString::from(v.trim().to_owned()))
+    /// A secret variable, trimmed; an empty value is unset.
+    pub(crate) fn secret(&self, name: &str) -> Option<SecretString> {
+        self.secret.get(name).cloned()
+    }
+}
+
+impl FromIterator<(String, String)> for Env {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        let mut env = Env::default();
+        for (name, value) in pairs {
+            match SECRET_VARIABLES.iter().find(|s| **s == name) {
+                // Trimmed but kept when only whitespace is left: the token check names that problem.
+                Some(secret) if !value.is_empty() => {
+                    env.secret
+                        .insert(secret, SecretString::from(value.trim().to_owned()));
+                }
+                Some(_) => {}
+                None => {
+                    env.plain.insert(name, value);
+                }
+            }
+        }
+        env
     }
 }
 
 /// The shared state of one run.
-pub struct Context {
+pub(crate) struct Context {
     /// The environment snapshot.
     pub env: Env,
     /// The profile named by `--profile` / `BCSETUP_PROFILE`.
@@ -90,7 +114,7 @@ pub struct Context {
 
 impl Context {
     /// Build the context from the global options and the environment.
-    pub fn new(global: &GlobalArgs, env: Env, printer: Printer) -> Result<Self, Error> {
+    pub(crate) fn new(global: &GlobalArgs, env: Env, printer: Printer) -> Result<Self, Error> {
         let profile = parse_profile_arg(&global.profile)?;
         let config_dir = match &global.config_dir {
             Some(dir) => dir.clone(),
@@ -123,21 +147,17 @@ impl Context {
     }
 
     /// Replace the terminal (tests give a scripted prompter, or `None` for "no terminal").
+    #[cfg(test)]
     #[must_use]
-    pub fn with_prompter(self, prompter: Option<Box<dyn Prompter>>) -> Self {
+    pub(crate) fn with_prompter(self, prompter: Option<Box<dyn Prompter>>) -> Self {
         *self.prompter.borrow_mut() = prompter;
         self
-    }
-
-    /// Whether prompts may be shown: a terminal on stdin and stderr, and no `--no-input`.
-    pub fn interactive(&self) -> bool {
-        self.prompter.borrow().is_some()
     }
 
     /// The terminal, when prompting is allowed, borrowed for one step. A step that already holds it
     /// passes it down instead of asking again; a nested call gets `None` (and trips the debug
     /// assertion) rather than a panic.
-    pub fn prompter(&self) -> Option<RefMut<'_, dyn Prompter + 'static>> {
+    pub(crate) fn prompter(&self) -> Option<RefMut<'_, dyn Prompter + 'static>> {
         debug_assert!(
             self.prompter.try_borrow_mut().is_ok(),
             "the prompter is already borrowed"
@@ -147,19 +167,20 @@ impl Context {
     }
 
     /// Replace the keyring with another store (in-process tests use the memory store).
+    #[cfg(test)]
     #[must_use]
-    pub fn with_keyring(mut self, store: Rc<dyn SecretStore>) -> Self {
+    pub(crate) fn with_keyring(mut self, store: Rc<dyn SecretStore>) -> Self {
         self.keyring = store;
         self
     }
 
     /// profiles.toml of this config dir.
-    pub fn profiles(&self) -> ProfileFile {
+    pub(crate) fn profiles(&self) -> ProfileFile {
         ProfileFile::new(&self.config_dir)
     }
 
     /// The secret store of a storage kind.
-    pub fn store(&self, kind: StorageKind) -> Rc<dyn SecretStore> {
+    pub(crate) fn store(&self, kind: StorageKind) -> Rc<dyn SecretStore> {
         match kind {
             StorageKind::Keyring => Rc::clone(&self.keyring),
             StorageKind::File => Rc::clone(&self.file),

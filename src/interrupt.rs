@@ -11,13 +11,13 @@ static CRITICAL: AtomicBool = AtomicBool::new(false);
 static PENDING: AtomicI32 = AtomicI32::new(0);
 
 /// Start watching for termination signals (once per process; later calls do nothing).
-pub fn install() {
+pub(crate) fn install() {
     #[cfg(unix)]
     unix::install();
 }
 
 /// Run `f` with termination signals held until it returns; returns the signal that arrived meanwhile.
-pub fn critical<T>(f: impl FnOnce() -> T) -> (T, Option<i32>) {
+pub(crate) fn critical<T>(f: impl FnOnce() -> T) -> (T, Option<i32>) {
     CRITICAL.store(true, Ordering::SeqCst);
     let value = f();
     CRITICAL.store(false, Ordering::SeqCst);
@@ -28,7 +28,7 @@ pub fn critical<T>(f: impl FnOnce() -> T) -> (T, Option<i32>) {
 /// How long a signal may wait for the critical section before the process ends anyway. Ending it
 /// then is safe too, only less tidy: the commit is a crash-safe transaction that the next run
 /// finishes or undoes (see `transaction`).
-pub const GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+pub(crate) const GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What a signal means right now: exit at once, or note it for after the critical section. A second
 /// signal while one is held means the user insists: exit at once.
@@ -48,7 +48,7 @@ mod unix {
 
     static ONCE: Once = Once::new();
 
-    pub fn install() {
+    pub(super) fn install() {
         ONCE.call_once(|| {
             let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
                 return;

@@ -1,29 +1,32 @@
 //! bcsetup: create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 //!
-//! Layout: `cli` parses; `wizard` and `bigcommerce::{scopes, probe, classify, store_hash,
-//! credentials_file}` decide (pure); `bigcommerce::{client, verify}`, `store` and `profile` act;
-//! `commands` glues them per subcommand; `error` maps every failure to an exit code, and `output`
-//! is the only writer to stdout and stderr.
+//! Layers, lowest first (ARCHITECTURE.md; `architecture_tests.rs` checks that every reference points
+//! down): `domain` and `atomic`; `bigcommerce` (the API: validated types, scope catalog, probe plan,
+//! runner, judgement); `store` (secrets); `error` (every failure → exit code, kind, hint); `output`,
+//! `prompter`, `interrupt`, `profile`; `render`, `checklist`, `cli`; `context`; `transaction`,
+//! `prover`, `wizard`; `stored`; `commands`, one file per subcommand; and this file, which runs them.
 
-pub mod atomic;
+// The library's public surface is the domain and its storage, for the fuzz targets; everything
+// else is the binary's own, `pub(crate)` at most (the `unreachable_pub` lint keeps it so).
 pub mod bigcommerce;
-pub mod checklist;
-pub mod cli;
-pub mod commands;
-pub mod context;
 pub mod domain;
-
 pub mod error;
-pub mod interrupt;
-pub mod output;
 pub mod profile;
-pub mod prompter;
-pub mod prover;
-pub mod render;
 pub mod store;
-pub mod stored;
-pub mod transaction;
-pub mod wizard;
+
+mod atomic;
+mod checklist;
+mod cli;
+mod commands;
+mod context;
+mod interrupt;
+mod output;
+mod prompter;
+mod prover;
+mod render;
+mod stored;
+mod transaction;
+mod wizard;
 
 #[cfg(test)]
 mod architecture_tests;

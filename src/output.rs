@@ -13,7 +13,7 @@ use crate::error::Error;
 
 /// Where and how to print.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Printer {
+pub(crate) struct Printer {
     /// `--json`: stdout carries JSON only.
     pub json: bool,
     /// `--quiet`.
@@ -22,26 +22,32 @@ pub struct Printer {
     pub verbose: bool,
 }
 
+// Every method takes the printer, even those no flag changes (`show`, `warn`, `data`, `problem`):
+// all output goes through one value, so a caller never decides on its own where a line goes.
+#[allow(
+    clippy::unused_self,
+    reason = "a uniform API: every line goes through the printer"
+)]
 impl Printer {
     /// A status line for people (stderr), unless `--quiet`.
-    pub fn info(&self, msg: impl Display) {
+    pub(crate) fn info(self, msg: impl Display) {
         if !self.quiet {
             stderr_line(&msg.to_string());
         }
     }
 
     /// Text the user asked for (a listing, a checklist) on stderr, even with `--quiet`.
-    pub fn show(&self, msg: impl Display) {
+    pub(crate) fn show(self, msg: impl Display) {
         stderr_line(&msg.to_string());
     }
 
     /// A success line with a check mark (stderr), unless `--quiet`.
-    pub fn success(&self, msg: impl Display) {
+    pub(crate) fn success(self, msg: impl Display) {
         self.info(format_args!("{} {msg}", style("✓").green().for_stderr()));
     }
 
     /// A warning (stderr), shown even with `--quiet`.
-    pub fn warn(&self, msg: impl Display) {
+    pub(crate) fn warn(self, msg: impl Display) {
         stderr_line(&format!(
             "{}: {msg}",
             style("warning").yellow().bold().for_stderr()
@@ -49,21 +55,21 @@ impl Printer {
     }
 
     /// A detail line for `--verbose` (stderr).
-    pub fn detail(&self, msg: impl Display) {
+    pub(crate) fn detail(self, msg: impl Display) {
         if self.verbose {
             stderr_line(&format!("{} {msg}", style("·").dim().for_stderr()));
         }
     }
 
     /// Data for programs (stdout).
-    pub fn data(&self, text: &str) {
+    pub(crate) fn data(self, text: &str) {
         let mut out = std::io::stdout().lock();
         // A closed pipe (`bcsetup token | head -c0`) is the reader's choice, not an error.
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     }
 
     /// A JSON document (stdout).
-    pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
+    pub(crate) fn json<T: Serialize + ?Sized>(self, value: &T) {
         match serde_json::to_string_pretty(value) {
             Ok(text) => self.data(&format!("{text}\n")),
             Err(e) => self.warn(format_args!("could not encode JSON: {e}")),
@@ -72,7 +78,7 @@ impl Printer {
 
     /// Report an error: `error: …` and an optional `hint: …` on stderr; with `--json` also the
     /// error object (and the verification report, when there is one) on stdout.
-    pub fn error(&self, err: &Error) {
+    pub(crate) fn error(self, err: &Error) {
         if self.json {
             let error = serde_json::json!({
                 "code": err.exit_code(),
@@ -91,7 +97,7 @@ impl Printer {
     }
 
     /// An error for people only (stderr), e.g. one the wizard recovers from.
-    pub fn problem(&self, err: &Error) {
+    pub(crate) fn problem(self, err: &Error) {
         stderr_line(&format!("{}: {err}", style("error").red().bold().for_stderr()));
         if let Some(hint) = err.hint() {
             stderr_line(&format!("\n{}: {hint}", style("hint").cyan().bold().for_stderr()));

@@ -22,7 +22,7 @@ use crate::context::Context;
 use crate::error::{Error, InputErrors};
 
 /// What to prove.
-pub struct Claim<'a> {
+pub(crate) struct Claim<'a> {
     /// The store.
     pub store: &'a StoreHash,
     /// The token.
@@ -39,7 +39,7 @@ pub struct Claim<'a> {
 
 /// Prove a claim live. The table goes to stderr (unless `--json` or `--quiet`); the report is returned
 /// when every wanted scope is proven, otherwise it travels inside the error.
-pub fn prove(
+pub(crate) fn prove(
     ctx: &Context,
     claim: &Claim<'_>,
     accept_unknown: &dyn Fn(&str) -> bool,
@@ -88,7 +88,7 @@ pub fn prove(
 }
 
 /// Ask BigCommerce whether a token is still accepted for a store (one request): 401 means revoked.
-pub fn token_answer(ctx: &Context, store: &StoreHash, token: &AccessToken) -> Result<Answer, Error> {
+pub(crate) fn token_answer(ctx: &Context, store: &StoreHash, token: &AccessToken) -> Result<Answer, Error> {
     let plan = ProbePlan::token_check(TokenType::Api, Access::ReadOnly);
     let limits = limits_from_env(ctx)?;
     let client = Client::new(ctx.api_base.clone(), store.clone(), token, limits.timeouts)?;

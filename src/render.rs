@@ -11,7 +11,7 @@ use crate::bigcommerce::report::Report;
 use crate::profile::Profiles;
 
 /// The verification report as a table with the store above it.
-pub fn report(report: &Report) -> String {
+pub(crate) fn report(report: &Report) -> String {
     let mut out = String::new();
     let store = &report.store;
     let name = store
@@ -45,7 +45,7 @@ pub fn report(report: &Report) -> String {
 }
 
 /// A short age: `45s`, `12m`, `5h`, `3d`.
-pub fn age(since: Timestamp, now: Timestamp) -> String {
+pub(crate) fn age(since: Timestamp, now: Timestamp) -> String {
     let secs = now.as_second().saturating_sub(since.as_second()).max(0);
     match secs {
         s if s < 60 => format!("{s}s"),
@@ -56,7 +56,7 @@ pub fn age(since: Timestamp, now: Timestamp) -> String {
 }
 
 /// The profile list, one line each, with warnings for unverified and old credentials.
-pub fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
+pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
     let mut out = String::new();
     if profiles.profiles.is_empty() && profiles.pending.is_empty() {
         out.push_str("No profiles yet. Create one with `bcsetup init`.\n");

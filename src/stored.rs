@@ -18,7 +18,7 @@ use crate::store::{Key, SecretStore, StoreError};
 
 /// The `BIGCOMMERCE_*` variables `env` and `exec` manage, in output order (docs/interface.md,
 /// "Environment handed to programs").
-pub const VARIABLES: [&str; 5] = [
+pub(crate) const VARIABLES: [&str; 5] = [
     "BIGCOMMERCE_STORE_HASH",
     "BIGCOMMERCE_ACCESS_TOKEN",
     "BIGCOMMERCE_CLIENT_ID",
@@ -27,7 +27,7 @@ pub const VARIABLES: [&str; 5] = [
 ];
 
 /// A profile with its secrets.
-pub struct Stored {
+pub(crate) struct Stored {
     /// The profile's metadata.
     pub profile: Profile,
     /// The access token.
@@ -37,7 +37,7 @@ pub struct Stored {
 }
 
 /// The value of one exported variable: plain text, or a secret to expose only at the last moment.
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// Not secret (store hash, client ID, API path).
     Plain(String),
     /// The access token.
@@ -48,7 +48,7 @@ pub enum Value<'a> {
 
 impl Value<'_> {
     /// The text handed to the program.
-    pub fn expose_to_program(&self) -> &str {
+    pub(crate) fn expose_to_program(&self) -> &str {
         match self {
             Value::Plain(text) => text,
             Value::Token(token) => token.expose_to_program(),
@@ -58,7 +58,7 @@ impl Value<'_> {
 }
 
 /// Load `ctx.profile` with its access token and, if `with_client_secret`, its client secret.
-pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Error> {
+pub(crate) fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Error> {
     crate::transaction::reconcile(ctx, false)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
@@ -90,7 +90,11 @@ pub fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Error> {
 
 /// The profile's access token from its store; missing or no longer a token is the store's problem
 /// (exit 6).
-pub fn access_token(ctx: &Context, profile: &Profile, store: &dyn SecretStore) -> Result<AccessToken, Error> {
+pub(crate) fn access_token(
+    ctx: &Context,
+    profile: &Profile,
+    store: &dyn SecretStore,
+) -> Result<AccessToken, Error> {
     let raw = store
         .get(&Key::access_token(&ctx.profile))?
         .ok_or_else(|| lost(ctx, profile, "access token"))?;
@@ -109,7 +113,7 @@ fn lost(ctx: &Context, profile: &Profile, what: &str) -> StoreError {
 
 impl Stored {
     /// The variables to export, in `VARIABLES` order; unknown ones (no client ID, no secret) are absent.
-    pub fn variables(&self) -> Vec<(&'static str, Value<'_>)> {
+    pub(crate) fn variables(&self) -> Vec<(&'static str, Value<'_>)> {
         let hash = &self.profile.store_hash;
         let mut vars = vec![
             (VARIABLES[0], Value::Plain(hash.as_str().to_owned())),

@@ -24,7 +24,7 @@ use crate::profile::Profile;
 use crate::store::{Key, SecretStore, StoreError, same_secret, store_verified};
 
 /// The new secrets of a profile.
-pub struct Secrets<'a> {
+pub(crate) struct Secrets<'a> {
     /// The access token.
     pub token: &'a SecretString,
     /// The client secret; `None` removes a stored one (it belonged to the old account).
@@ -52,7 +52,7 @@ impl Keys {
 /// The real secrets of a profile in one store, read once before a run changes them: what `undo`
 /// puts back when a reported failure happens after step 3 began. `init` reads it before verifying,
 /// which also proves the store works before any API quota is spent, and shows the token from it.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// The access token, if one is stored.
     pub token: Option<SecretString>,
     /// The client secret, if one is stored.
@@ -61,26 +61,18 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Read the real keys of a profile.
-    pub fn read(store: &dyn SecretStore, name: &ProfileName) -> Result<Self, StoreError> {
+    pub(crate) fn read(store: &dyn SecretStore, name: &ProfileName) -> Result<Self, StoreError> {
         let keys = Keys::new(name);
         Ok(Self {
             token: store.get(&keys.token)?,
             secret: store.get(&keys.secret)?,
         })
     }
-
-    /// Nothing stored (a store the profile never used).
-    pub fn empty() -> Self {
-        Self {
-            token: None,
-            secret: None,
-        }
-    }
 }
 
 /// Store `secrets` and `profile` for `ctx.profile`, following the protocol above. `previous` is the
 /// store's content before the run (`Snapshot::read` of the same store).
-pub fn commit(
+pub(crate) fn commit(
     ctx: &Context,
     store: &dyn SecretStore,
     profile: Profile,
@@ -170,7 +162,7 @@ fn discard_staging(store: &dyn SecretStore, keys: &Keys) {
 
 /// What `reconcile` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recovery {
+pub(crate) enum Recovery {
     /// Nothing was pending.
     Clean,
     /// An interrupted rotation was completed: the new credentials are in place.
@@ -182,7 +174,7 @@ pub enum Recovery {
 /// Finish or undo an interrupted rotation of `ctx.profile`. Cheap when nothing is pending: it only
 /// reads profiles.toml — unless `tidy`, which also deletes staging keys a run killed before step 2
 /// left behind (two store calls; `init` and `verify` tidy, the hot paths `token`/`env`/`exec` do not).
-pub fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
+pub(crate) fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
     let name = &ctx.profile;
     let profiles = ctx.profiles().load()?;
     let Some(pending) = profiles.pending.get(name).cloned() else {

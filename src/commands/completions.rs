@@ -9,7 +9,7 @@ use crate::error::Error;
 
 /// Print completions for a shell to stdout.
 #[allow(clippy::unnecessary_wraps)] // every command has the same signature, dispatched from one match
-pub fn run(args: &CompletionsArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &CompletionsArgs, ctx: &Context) -> Result<(), Error> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "bcsetup", &mut out);
     ctx.printer.data(&String::from_utf8_lossy(&out));
@@ -17,7 +17,7 @@ pub fn run(args: &CompletionsArgs, ctx: &Context) -> Result<(), Error> {
 }
 
 /// Print the man page (roff) to stdout.
-pub fn man(ctx: &Context) -> Result<(), Error> {
+pub(super) fn man(ctx: &Context) -> Result<(), Error> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut out)

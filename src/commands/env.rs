@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::stored::{self, Value};
 
 /// Print the variables of `ctx.profile` for a shell or a .env file.
-pub fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
     let creds = stored::load(ctx, args.include_client_secret)?;
     let vars = creds.variables();
     if std::io::stdout().is_terminal() {

@@ -30,12 +30,12 @@ use crate::error::{Error, InputErrors};
 use crate::stored::{self, VARIABLES};
 
 /// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
-pub const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
+pub(super) const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
 /// The file stencil-cli reads the access token from, in the theme directory.
 const STENCIL_FILE: &str = "secrets.stencil.json";
 
 /// Run the command with the profile's variables and pass its exit code on.
-pub fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     if let Some(active) = ctx.env.get(ACTIVE) {
         return Err(InputErrors::one(
             ACTIVE,
@@ -203,7 +203,7 @@ mod platform {
     const FORWARDED: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 
     /// Run CMD to its end with the stencil file around it, passing sent signals on.
-    pub fn supervise(
+    pub(super) fn supervise(
         ctx: &Context,
         command: Command,
         stencil: Option<&Path>,

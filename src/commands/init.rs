@@ -24,7 +24,7 @@ use interactive::{Choice, Remedy};
 use save::{Commit, commit, finish, remove_old_storage};
 
 /// Run the wizard (or its unattended form).
-pub fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     crate::interrupt::install();
     crate::transaction::reconcile(ctx, true)?;
     let existing = Existing::load(ctx)?;

@@ -12,6 +12,10 @@ mod verify;
 
 #[cfg(test)]
 #[path = "../../tests/it/support/fake_store.rs"]
+#[allow(
+    unreachable_pub,
+    reason = "the fake is shared with the integration tests and the example"
+)]
 mod fake_store;
 #[cfg(test)]
 mod testkit;
@@ -21,7 +25,7 @@ use crate::context::Context;
 use crate::error::Error;
 
 /// Run one subcommand.
-pub fn run(command: Command, ctx: &Context) -> Result<(), Error> {
+pub(crate) fn run(command: Command, ctx: &Context) -> Result<(), Error> {
     match command {
         Command::Init(args) => init::run(&args, ctx),
         Command::Verify(args) => verify::run(&args, ctx),

@@ -12,7 +12,7 @@ use crate::profile::Profile;
 use crate::store::Key;
 
 /// Remove `ctx.profile`.
-pub fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
     // Finish an interrupted rotation first, so what is removed is one consistent profile, staging
     // keys included.
     crate::transaction::reconcile(ctx, true)?;

@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::error::{Error, InputErrors};
 
 /// Print the checklist.
-pub fn run(args: &ScopesArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &ScopesArgs, ctx: &Context) -> Result<(), Error> {
     let mut errors = InputErrors::default();
     let scopes = match &args.scopes {
         Some(list) => ScopeSet::parse(list, args.token_type)

@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::error::Error;
 
 /// List profiles.
-pub fn run(args: &StatusArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &StatusArgs, ctx: &Context) -> Result<(), Error> {
     let profiles = ctx.profiles().load()?;
     if ctx.printer.json {
         let list: Vec<_> = profiles

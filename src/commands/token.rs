@@ -10,7 +10,7 @@ use crate::error::{Error, InputErrors};
 use crate::stored;
 
 /// Print the access token of `ctx.profile`.
-pub fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &TokenArgs, ctx: &Context) -> Result<(), Error> {
     // The profile is looked up first: an unknown profile is exit 7 whatever stdout is.
     let creds = stored::load(ctx, false)?;
     if !args.reveal && std::io::stdout().is_terminal() {

@@ -14,7 +14,7 @@ use crate::prover::{Claim, prove};
 use crate::stored;
 
 /// Re-verify a stored profile.
-pub fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
+pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
     crate::transaction::reconcile(ctx, true)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);

@@ -7,7 +7,7 @@ use crate::bigcommerce::credentials_file;
 use crate::context::Env;
 
 /// The Downloads folder: `XDG_DOWNLOAD_DIR`, else `$HOME/Downloads` (`%USERPROFILE%` on Windows).
-pub fn downloads_dir(env: &Env) -> Option<PathBuf> {
+pub(crate) fn downloads_dir(env: &Env) -> Option<PathBuf> {
     if let Some(dir) = env.get("XDG_DOWNLOAD_DIR") {
         return Some(PathBuf::from(dir));
     }
@@ -16,7 +16,7 @@ pub fn downloads_dir(env: &Env) -> Option<PathBuf> {
 }
 
 /// The newest `.txt` file in `dir` (at most 200 looked at) that parses as a credentials file.
-pub fn newest_credentials_file(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn newest_credentials_file(dir: &Path) -> Option<PathBuf> {
     let mut candidates: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
         .ok()?
         .flatten()

@@ -4,8 +4,8 @@
 //! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
 
 mod gather;
-pub mod import;
-pub mod steps;
+pub(crate) mod import;
+pub(crate) mod steps;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ use gather::{Given, SRC_ACCESS, SRC_NAME, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather
 
 /// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
 #[derive(Debug)]
-pub struct InitPlan {
+pub(crate) struct InitPlan {
     /// Token type.
     pub token_type: TokenType,
     /// Account name.
@@ -49,7 +49,7 @@ pub struct InitPlan {
 
 /// Values to fall back on when neither a flag nor the file gives one: the profile being rotated.
 #[derive(Debug, Clone, Default)]
-pub struct Defaults {
+pub(crate) struct Defaults {
     /// Token type.
     pub token_type: Option<TokenType>,
     /// Account name.
@@ -64,7 +64,7 @@ pub struct Defaults {
 
 impl Defaults {
     /// The settings of an existing profile, for its rotation.
-    pub fn from_profile(p: &Profile) -> Self {
+    pub(crate) fn from_profile(p: &Profile) -> Self {
         Self {
             token_type: Some(p.token_type),
             name: Some(p.account_name.clone()),
@@ -76,7 +76,7 @@ impl Defaults {
 }
 
 /// Where `resolve` reads from.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// The parsed flags (clap already merged their environment variables).
     pub args: &'a InitArgs,
     /// The environment, for the secret variables that have no flag.
@@ -94,7 +94,7 @@ pub struct Inputs<'a> {
 }
 
 /// Resolve every input, prompting only for what was not given.
-pub fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
+pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     let mut errors = InputErrors {
         non_interactive: inputs.prompter.is_none(),
         ..InputErrors::default()

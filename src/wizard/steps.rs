@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::prompter::Prompter;
 
 /// Token type: a Select with one line of help per choice.
-pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
+pub(crate) fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
     let items = [
         "V2/V3 API token — REST API: migrations, integrations",
         "Stencil-CLI token — theme development with stencil-cli",
@@ -28,7 +28,7 @@ pub fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
 }
 
 /// Account name, re-asked until it has at least 4 characters.
-pub fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
+pub(crate) fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
     let raw = p.input(
         "API account name (you will type the same in the control panel)",
         false,
@@ -38,7 +38,7 @@ pub fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
 }
 
 /// Access: Read-only (FROM BigCommerce) or Modify (TO BigCommerce); stencil's two access levels.
-pub fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Error> {
+pub(crate) fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Error> {
     let items: [&str; 2] = match token_type {
         TokenType::Api => [
             "Read-only — migrating data FROM BigCommerce",
@@ -54,7 +54,7 @@ pub fn access(p: &mut dyn Prompter, token_type: TokenType) -> Result<Access, Err
 }
 
 /// Scopes: the catalog with the migration scopes pre-checked; required ones are kept whatever is picked.
-pub fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result<ScopeSet, Error> {
+pub(crate) fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result<ScopeSet, Error> {
     let labels: Vec<String> = SCOPES
         .iter()
         .map(|s| {
@@ -94,7 +94,7 @@ pub fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result<ScopeS
 }
 
 /// Store: a hash, an API path or a control-panel URL, normalised and echoed back.
-pub fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
+pub(crate) fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
     let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
         StoreHash::parse(s).map(|_| ())
     })?;
@@ -104,7 +104,7 @@ pub fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
 }
 
 /// The control-panel checklist, then an offer to open the control panel (only where a browser can open).
-pub fn checklist(
+pub(crate) fn checklist(
     p: &mut dyn Prompter,
     list: &Checklist,
     store: &StoreHash,
@@ -140,7 +140,7 @@ fn open_url(url: &str) -> std::io::Result<()> {
 }
 
 /// The credentials the control panel showed once: imported from its .txt file, or pasted.
-pub struct ShownOnce {
+pub(crate) struct ShownOnce {
     /// The access token.
     pub token: AccessToken,
     /// The client ID, if given.
@@ -152,7 +152,7 @@ pub struct ShownOnce {
 }
 
 /// Offer to import the downloaded .txt (suggesting the newest one in Downloads), else ask to paste.
-pub fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<ShownOnce, Error> {
+pub(crate) fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<ShownOnce, Error> {
     let suggested = suggestion.map(|s| {
         format!(
             "Import {} (the newest credentials file in Downloads)",
@@ -201,7 +201,7 @@ pub fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<Sho
 }
 
 /// The access token, hidden, re-asked until it is sendable; echoed as a mask.
-pub fn access_token(p: &mut dyn Prompter) -> Result<AccessToken, Error> {
+pub(crate) fn access_token(p: &mut dyn Prompter) -> Result<AccessToken, Error> {
     loop {
         match AccessToken::parse(&p.password("Access token (hidden)", false)?) {
             Ok(token) => {

@@ -11,7 +11,10 @@
 //! Spec files are found by name anywhere below that folder. The commit the specs were read at comes from `BCSETUP_OPENAPI_COMMIT`, else from a `SOURCE.txt` beside
 //! the specs, else from `git rev-parse HEAD` in that folder. On drift the test prints every difference and
 //! the whole fixture as it should now read.
-
+#![allow(
+    unreachable_pub,
+    reason = "a test, bench or example crate has no public API to keep narrow"
+)]
 #![allow(
     clippy::disallowed_methods,
     clippy::print_stderr,

@@ -1,6 +1,9 @@
 //! Binary-level tests: the built `bcsetup` against a loopback fake BigCommerce and a private
 //! Secret Service (gnome-keyring on its own D-Bus session).
-
+#![allow(
+    unreachable_pub,
+    reason = "a test, bench or example crate has no public API to keep narrow"
+)]
 // They drive processes, signals and PTYs the Unix way; on Windows only the unit tests run.
 #![cfg(unix)]
 // Tests read the real environment (PATH) to build the child's scrubbed one, and say why they skip.

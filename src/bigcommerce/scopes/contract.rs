@@ -4,6 +4,10 @@
 //! `tests/contract/spec_drift.rs` keeps the fixture itself true to the specs.
 
 #[path = "../../../tests/contract/fixture.rs"]
+#[allow(
+    unreachable_pub,
+    reason = "the fixture types are shared with the spec-drift test"
+)]
 mod fixture;
 
 use fixture::{Probe, Purpose};

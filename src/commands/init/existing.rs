@@ -11,7 +11,7 @@ use crate::store::StoreError;
 use crate::transaction::Snapshot;
 
 /// A stored profile and what its store held.
-pub struct Existing {
+pub(super) struct Existing {
     /// The metadata.
     pub profile: Profile,
     /// Its secrets, or why its store could not be read (the menu still shows; saving to that store
@@ -21,7 +21,7 @@ pub struct Existing {
 
 impl Existing {
     /// The profile of `ctx.profile`, if there is one, with its secrets.
-    pub fn load(ctx: &Context) -> Result<Option<Self>, Error> {
+    pub(super) fn load(ctx: &Context) -> Result<Option<Self>, Error> {
         let Some(profile) = ctx.profiles().load()?.profiles.get(&ctx.profile).cloned() else {
             return Ok(None);
         };
@@ -30,7 +30,7 @@ impl Existing {
     }
 
     /// The stored access token, when it could be read and is still a token.
-    pub fn token(&self) -> Option<AccessToken> {
+    pub(super) fn token(&self) -> Option<AccessToken> {
         let raw = self.secrets.as_ref().ok()?.token.as_ref()?;
         AccessToken::from_store(raw).ok()
     }

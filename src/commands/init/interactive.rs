@@ -22,7 +22,7 @@ use crate::wizard::{InitPlan, steps};
 
 /// What to do with an existing profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
+pub(super) enum Choice {
     /// Replace its credentials (rotation), possibly at another access level.
     Rotate(Option<Access>),
     /// Only re-verify what is stored.
@@ -52,7 +52,7 @@ impl ExistingItem {
 }
 
 /// Show the stored profile and ask what to do; `--yes` means rotate, no terminal without it fails.
-pub fn existing(args: &InitArgs, ctx: &Context, old: &Existing) -> Result<Choice, Error> {
+pub(super) fn existing(args: &InitArgs, ctx: &Context, old: &Existing) -> Result<Choice, Error> {
     if args.yes {
         return Ok(Choice::Rotate(None));
     }
@@ -105,7 +105,7 @@ fn describe(ctx: &Context, old: &Existing) -> String {
 }
 
 /// Levels no probe could decide are stored only with `--yes` or a yes on the terminal.
-pub fn accept_unproven(args: &InitArgs, ctx: &Context, report: &Report) -> Result<(), Error> {
+pub(super) fn accept_unproven(args: &InitArgs, ctx: &Context, report: &Report) -> Result<(), Error> {
     let Some(failure) = judge::unproven(report).filter(|_| !args.yes) else {
         return Ok(());
     };
@@ -127,7 +127,7 @@ pub fn accept_unproven(args: &InitArgs, ctx: &Context, report: &Report) -> Resul
 
 /// What the user can do after a failed verification, without starting over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Remedy {
+pub(super) enum Remedy {
     /// Paste the token again (a typo).
     ReenterToken,
     /// Paste the token of a new API account (the scopes of an account cannot be edited).
@@ -146,7 +146,7 @@ pub enum Remedy {
 
 impl Remedy {
     /// The menu for a failure, or `None` when nothing can be fixed in place (a defect, a storage error).
-    pub fn menu_for(err: &Error) -> Option<&'static [Remedy]> {
+    pub(super) fn menu_for(err: &Error) -> Option<&'static [Remedy]> {
         use Remedy::{
             Cancel, ChangeStore, ChangeWanted, CheckAgain, NewAccountToken, ReenterToken, TryAgain,
         };
@@ -168,7 +168,7 @@ impl Remedy {
     }
 
     /// The menu text.
-    pub fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             Remedy::ReenterToken => "Re-enter the access token",
             Remedy::NewAccountToken => "Re-enter the access token (a new API account)",
@@ -182,7 +182,7 @@ impl Remedy {
 }
 
 /// Ask which remedy to apply and apply it to the plan. `Ok(true)` means retry, `Ok(false)` cancel.
-pub fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<bool, Error> {
+pub(super) fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<bool, Error> {
     let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
     match pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel) {
         Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
@@ -222,7 +222,7 @@ fn pick<T: Copy>(
 
 /// After a rotation: offer to confirm that the old token is revoked (it must get 401). The old token
 /// lives only in memory, for this check.
-pub fn confirm_old_revoked(
+pub(super) fn confirm_old_revoked(
     ctx: &Context,
     store: &StoreHash,
     old: &AccessToken,
@@ -254,7 +254,7 @@ pub fn confirm_old_revoked(
 }
 
 /// After importing a credentials file: offer to delete it, since it holds the token in plain text.
-pub fn offer_delete(ctx: &Context, path: &std::path::Path, p: &mut dyn Prompter) -> Result<(), Error> {
+pub(super) fn offer_delete(ctx: &Context, path: &std::path::Path, p: &mut dyn Prompter) -> Result<(), Error> {
     let question = format!("Delete {}? It holds the token in plain text", path.display());
     if p.confirm(&question, true)? {
         match std::fs::remove_file(path) {

@@ -14,7 +14,7 @@ use crate::transaction::{self, Secrets, Snapshot};
 use crate::wizard::InitPlan;
 
 /// What to commit.
-pub struct Commit<'a> {
+pub(super) struct Commit<'a> {
     /// The validated inputs.
     pub plan: &'a InitPlan,
     /// The verification report (`None` with `--no-verify`).
@@ -27,7 +27,7 @@ pub struct Commit<'a> {
 
 /// Store the secrets and the metadata as one crash-safe transaction; `previous` is what the store
 /// held, put back if the save fails halfway.
-pub fn commit(
+pub(super) fn commit(
     ctx: &Context,
     store: &dyn SecretStore,
     c: &Commit<'_>,
@@ -62,7 +62,7 @@ fn profile(c: &Commit<'_>) -> Profile {
 }
 
 /// After moving a profile between storages, remove its secrets from the old one (best effort).
-pub fn remove_old_storage(ctx: &Context, old: StorageKind) {
+pub(super) fn remove_old_storage(ctx: &Context, old: StorageKind) {
     let store = ctx.store(old);
     for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
         if let Err(e) = store.delete(&key) {
@@ -75,7 +75,7 @@ pub fn remove_old_storage(ctx: &Context, old: StorageKind) {
 }
 
 /// The result: the report (or the unverified summary) as JSON, or the summary and next steps as text.
-pub fn finish(ctx: &Context, c: &Commit<'_>) {
+pub(super) fn finish(ctx: &Context, c: &Commit<'_>) {
     let plan = c.plan;
     if ctx.printer.json {
         match c.report {
