@@ -61,7 +61,7 @@ fn probe_contract_matches_the_openapi_specs() {
     assert!(
         drift.is_empty(),
         "tests/data/probe-contract.toml has drifted from the specs in {}:\n{drift}\n\
-         Review each difference against the catalog (src/bigcommerce/scopes.rs); if the probes are still \
+         Review each difference against the catalog (src/bigcommerce/scopes/catalog.rs); if the probes are still \
          safe, replace the fixture's entries with:\n\n{}",
         dir.display(),
         render(&derived)
