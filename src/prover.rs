@@ -141,3 +141,58 @@ fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
     }
     Ok(limits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use crate::context::Env;
+    use crate::output::Printer;
+
+    fn limits(pairs: &[(&str, &str)]) -> Result<Limits, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let global = GlobalArgs {
+            profile: "shop".into(),
+            json: false,
+            no_input: true,
+            config_dir: Some(dir.path().to_owned()),
+            quiet: true,
+            verbose: false,
+        };
+        let ctx = Context::new(
+            &global,
+            Env::from_pairs(pairs.iter().copied()),
+            Printer::default(),
+        )
+        .unwrap();
+        limits_from_env(&ctx)
+    }
+
+    #[test]
+    fn limits_come_from_the_environment_or_are_an_input_error() {
+        let default = limits(&[]).unwrap();
+        assert_eq!(default.deadline, Duration::from_secs(90));
+        let tuned = limits(&[
+            ("BCSETUP_HTTP_TIMEOUT_MS", " 250 "),
+            ("BCSETUP_VERIFY_DEADLINE_MS", "1000"),
+        ])
+        .unwrap();
+        assert_eq!(tuned.timeouts.request, Duration::from_millis(250));
+        // The connect timeout never exceeds the request timeout.
+        assert_eq!(tuned.timeouts.connect, Duration::from_millis(250));
+        assert_eq!(tuned.deadline, Duration::from_secs(1));
+        for (name, bad) in [
+            ("BCSETUP_HTTP_TIMEOUT_MS", "0"),
+            ("BCSETUP_HTTP_TIMEOUT_MS", "-5"),
+            ("BCSETUP_VERIFY_DEADLINE_MS", "1.5"),
+            ("BCSETUP_VERIFY_DEADLINE_MS", "soon"),
+        ] {
+            let err = limits(&[(name, bad)])
+                .err()
+                .map(|e| (e.exit_code(), e.to_string()));
+            let (code, text) = err.unwrap_or_else(|| panic!("{name}={bad} accepted"));
+            assert_eq!(code, 2, "{text}");
+            assert!(text.contains(name), "{text}");
+        }
+    }
+}
