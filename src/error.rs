@@ -50,7 +50,7 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
     /// A termination signal arrived while `init` was saving; the save finished first. Exit 128+N.
-    #[error("interrupted by signal {0} (the save was completed first)")]
+    #[error("interrupted by signal {0}")]
     Signalled(i32),
     /// A child process run by `exec` ended; its code is passed through.
     #[error("the command exited with status {0}")]
