@@ -146,6 +146,26 @@ impl Context {
         })
     }
 
+    /// A context for unit tests: profile `shop` in `dir`, no terminal, a quiet printer, this
+    /// environment, and `keyring` in place of the OS keyring.
+    #[cfg(test)]
+    pub(crate) fn for_tests(dir: &std::path::Path, env: Env, keyring: Rc<dyn SecretStore>) -> Self {
+        let global = GlobalArgs {
+            profile: "shop".into(),
+            json: false,
+            no_input: true,
+            config_dir: Some(dir.to_owned()),
+            quiet: true,
+            verbose: false,
+        };
+        let printer = Printer {
+            quiet: true,
+            ..Printer::default()
+        };
+        let ctx = Self::new(&global, env, printer).expect("a valid test context");
+        ctx.with_keyring(keyring)
+    }
+
     /// Replace the terminal (tests give a scripted prompter, or `None` for "no terminal").
     #[cfg(test)]
     #[must_use]

@@ -145,26 +145,13 @@ fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::GlobalArgs;
     use crate::context::Env;
-    use crate::output::Printer;
+    use crate::store::memory::MemoryStore;
 
     fn limits(pairs: &[(&str, &str)]) -> Result<Limits, Error> {
         let dir = tempfile::tempdir().unwrap();
-        let global = GlobalArgs {
-            profile: "shop".into(),
-            json: false,
-            no_input: true,
-            config_dir: Some(dir.path().to_owned()),
-            quiet: true,
-            verbose: false,
-        };
-        let ctx = Context::new(
-            &global,
-            Env::from_pairs(pairs.iter().copied()),
-            Printer::default(),
-        )
-        .unwrap();
+        let keyring = std::rc::Rc::new(MemoryStore::default());
+        let ctx = Context::for_tests(dir.path(), Env::from_pairs(pairs.iter().copied()), keyring);
         limits_from_env(&ctx)
     }
 

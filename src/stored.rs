@@ -139,25 +139,13 @@ mod tests {
 
     use super::*;
     use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
-    use crate::cli::GlobalArgs;
     use crate::context::Env;
     use crate::domain::StorageKind;
-    use crate::output::Printer;
     use crate::store::SecretStore;
     use crate::store::memory::MemoryStore;
 
     fn context(dir: &std::path::Path, store: Rc<MemoryStore>) -> Context {
-        let global = GlobalArgs {
-            profile: "shop".into(),
-            json: false,
-            no_input: true,
-            config_dir: Some(dir.to_owned()),
-            quiet: true,
-            verbose: false,
-        };
-        Context::new(&global, Env::default(), Printer::default())
-            .unwrap()
-            .with_keyring(store)
+        Context::for_tests(dir, Env::default(), store)
     }
 
     fn profile(client_id: Option<&str>, has_client_secret: bool) -> Profile {

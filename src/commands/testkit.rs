@@ -9,10 +9,9 @@ use std::rc::Rc;
 use secrecy::{ExposeSecret, SecretString};
 
 pub(super) use super::fake_store::{FakeStore, Level, TokenSpec};
-use crate::cli::{GlobalArgs, InitArgs};
+use crate::cli::InitArgs;
 use crate::context::{Context, Env};
 use crate::domain::StorageKind;
-use crate::output::Printer;
 use crate::profile::Profile;
 use crate::prompter::{Reply, ScriptedPrompter};
 use crate::store::memory::MemoryStore;
@@ -51,24 +50,11 @@ impl World {
         let base = self.fake.base_url();
         let mut pairs = vec![("BCSETUP_API_BASE", base.as_str())];
         pairs.extend_from_slice(env);
-        let global = GlobalArgs {
-            profile: "shop".into(),
-            json: false,
-            no_input: true,
-            config_dir: Some(self.dir.path().to_owned()),
-            quiet: true,
-            verbose: false,
-        };
-        Context::new(
-            &global,
+        Context::for_tests(
+            self.dir.path(),
             Env::from_pairs(pairs),
-            Printer {
-                quiet: true,
-                ..Printer::default()
-            },
+            Rc::clone(&self.keyring) as Rc<dyn SecretStore>,
         )
-        .unwrap()
-        .with_keyring(Rc::clone(&self.keyring) as Rc<dyn SecretStore>)
     }
 
     /// A context on a "terminal" that answers with `replies`.

@@ -6,10 +6,8 @@ use secrecy::ExposeSecret;
 
 use super::*;
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
-use crate::cli::GlobalArgs;
 use crate::context::Env;
 use crate::domain::StorageKind;
-use crate::output::Printer;
 use crate::store::memory::MemoryStore;
 
 struct World {
@@ -20,25 +18,8 @@ struct World {
 
 fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let global = GlobalArgs {
-        profile: "shop".into(),
-        json: false,
-        no_input: true,
-        config_dir: Some(dir.path().to_owned()),
-        quiet: true,
-        verbose: false,
-    };
     let store = Rc::new(MemoryStore::default());
-    let ctx = Context::new(
-        &global,
-        Env::default(),
-        Printer {
-            quiet: true,
-            ..Printer::default()
-        },
-    )
-    .unwrap()
-    .with_keyring(store.clone());
+    let ctx = Context::for_tests(dir.path(), Env::default(), store.clone());
     World {
         _dir: dir,
         ctx,
