@@ -1,10 +1,12 @@
 //! Send a probe plan to BigCommerce: the only async code in bcsetup. Every probe runs concurrently on
 //! one client, so a verification costs about one round trip. A probe is retried on 429 (waiting what
-//! the rate-limit headers say, within a budget) and on 5xx or connection failures (jittered backoff,
-//! at most `max_tries`), and the whole run has a deadline. What the answers mean is `judge.rs`'s job.
+//! the rate-limit headers say, never less than a floor, plus jitter) and on 5xx or connection failures
+//! (jittered backoff, at most `max_tries`). Rate-limit retries are bounded per probe, and the whole
+//! run has a request budget and a deadline, because the store's quota is shared with every other app
+//! on it. What the answers mean is `judge.rs`'s job.
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -20,13 +22,22 @@ use super::scopes::{Method, Request};
 #[error("{0}")]
 pub struct Unreachable(pub String);
 
+/// The shortest wait after a 429, whatever its headers say. BigCommerce's reset header can read `0`
+/// or `1` ms at the turn of a window, and retrying at once would spend the store's shared quota in a
+/// loop (docs/bigcommerce.md, "Rate limits").
+pub const RATE_LIMIT_FLOOR: Duration = Duration::from_millis(250);
+
 /// Retry and time limits of one verification.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Tries per probe for 5xx, connection failures and header-less 429s.
     pub max_tries: u32,
+    /// Rate-limited answers one probe accepts before giving up.
+    pub max_rate_limited: u32,
     /// Longest total wait one probe may spend on rate limits before giving up.
     pub rate_limit_budget: Duration,
+    /// Requests the whole verification may send, retries included, as a multiple of the plan's size.
+    pub requests_per_probe: usize,
     /// Deadline of the whole verification.
     pub deadline: Duration,
     /// First backoff step; doubled per try, with jitter.
@@ -39,7 +50,9 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_tries: 3,
+            max_rate_limited: 8,
             rate_limit_budget: Duration::from_secs(30),
+            requests_per_probe: 4,
             deadline: Duration::from_secs(90),
             backoff: Duration::from_millis(400),
             timeouts: Timeouts::default(),
@@ -79,11 +92,18 @@ impl Evidence {
 
 /// Run every probe of the plan concurrently.
 pub async fn execute(client: &Client, plan: &ProbePlan, limits: Limits) -> Result<Evidence, Unreachable> {
-    let abort = AtomicBool::new(false);
+    let shared = Shared {
+        abort: AtomicBool::new(false),
+        sent: AtomicUsize::new(0),
+        budget: plan
+            .request_count()
+            .max(4)
+            .saturating_mul(limits.requests_per_probe),
+    };
     let runs = plan
         .probes
         .iter()
-        .map(|p| run_probe(client, p.request, limits, &abort));
+        .map(|p| run_probe(client, p.request, limits, &shared));
     let results = tokio::time::timeout(limits.deadline, join_all(runs))
         .await
         .map_err(|_| {
@@ -116,57 +136,75 @@ pub(super) fn is_defect(request: Request, answer: Answer) -> bool {
     request.method != Method::Get && matches!(answer, Answer::Success(_))
 }
 
+/// What the probes of one run share: the stop signal and the request budget.
+struct Shared {
+    /// Set when a write probe succeeded: nothing is retried after that.
+    abort: AtomicBool,
+    /// Requests sent so far, retries included.
+    sent: AtomicUsize,
+    /// Requests the run may send.
+    budget: usize,
+}
+
 type ProbeResult = (Result<(Request, Answer, Bytes), Unreachable>, Vec<Attempt>);
 
-async fn run_probe(client: &Client, request: Request, limits: Limits, abort: &AtomicBool) -> ProbeResult {
+/// How one probe's tries went so far.
+#[derive(Default)]
+struct Tally {
+    /// Failed tries (5xx, connection failures, header-less 429s).
+    failed: u32,
+    /// Rate-limited answers with a wait.
+    rate_limited: u32,
+    /// Time spent waiting on rate limits.
+    waited: Duration,
+}
+
+async fn run_probe(client: &Client, request: Request, limits: Limits, shared: &Shared) -> ProbeResult {
     let mut attempts = Vec::new();
-    let mut tries = 0;
-    let mut rate_limited = Duration::ZERO;
+    let mut tally = Tally::default();
     loop {
-        tries += 1;
+        if shared.sent.fetch_add(1, Ordering::SeqCst) >= shared.budget {
+            let why = if tally.rate_limited > 0 {
+                "BigCommerce kept rate-limiting it, and the store's API quota is shared with its other apps"
+            } else {
+                "BigCommerce kept failing"
+            };
+            let msg = format!(
+                "{request} was not retried: {why}, so bcsetup stopped at its budget of {} requests for one \
+                 verification; try again in a minute",
+                shared.budget
+            );
+            return (Err(Unreachable(msg)), attempts);
+        }
         let started = Instant::now();
         let sent = client.send(&request).await;
-        let status = sent.as_ref().ok().map(|r| r.status);
         attempts.push(Attempt {
             request,
-            status,
+            status: sent.as_ref().ok().map(|r| r.status),
             elapsed: started.elapsed(),
         });
         let retry_in = match sent {
             Ok(response) => {
                 let answer = classify::classify(response.status, &response.headers);
                 if is_defect(request, answer) {
-                    abort.store(true, Ordering::SeqCst);
+                    shared.abort.store(true, Ordering::SeqCst);
                 }
-                match answer {
-                    Answer::RateLimited(Some(wait)) => {
-                        rate_limited += wait;
-                        if rate_limited > limits.rate_limit_budget {
-                            let msg = format!(
-                                "BigCommerce kept rate-limiting {request} (waited {} s in all); the store's API \
-                                 quota is shared with its other apps",
-                                rate_limited.saturating_sub(wait).as_secs()
-                            );
-                            return (Err(Unreachable(msg)), attempts);
-                        }
-                        // A rate-limit wait is not a failed try: the request was never processed.
-                        tries -= 1;
-                        wait
-                    }
-                    Answer::RateLimited(None) | Answer::Unhealthy(_) if tries < limits.max_tries => {
-                        backoff(limits.backoff, tries)
-                    }
-                    Answer::RateLimited(None) | Answer::Unhealthy(_) => {
-                        let msg = format!("{request} answered {} after {tries} tries", response.status);
-                        return (Err(Unreachable(msg)), attempts);
-                    }
-                    _ => return (Ok((request, answer, response.body)), attempts),
+                match retry_after_answer(request, answer, response.status, limits, &mut tally) {
+                    Retry::After(wait) => wait,
+                    Retry::GiveUp(msg) => return (Err(Unreachable(msg)), attempts),
+                    Retry::Done => return (Ok((request, answer, response.body)), attempts),
                 }
             }
-            Err(e) if tries < limits.max_tries && !e.is_builder() => backoff(limits.backoff, tries),
-            Err(e) => return (Err(Unreachable(describe(&e))), attempts),
+            Err(e) => {
+                tally.failed += 1;
+                if tally.failed < limits.max_tries && !e.is_builder() {
+                    backoff(limits.backoff, tally.failed, jitter_unit())
+                } else {
+                    return (Err(Unreachable(describe(&e))), attempts);
+                }
+            }
         };
-        if abort.load(Ordering::SeqCst) {
+        if shared.abort.load(Ordering::SeqCst) {
             let msg = format!("{request} was not retried: probing stopped after a write probe succeeded");
             return (Err(Unreachable(msg)), attempts);
         }
@@ -174,13 +212,73 @@ async fn run_probe(client: &Client, request: Request, limits: Limits, abort: &At
     }
 }
 
-/// Exponential backoff with up to 50 % jitter, so concurrent probes do not retry in lockstep.
-fn backoff(base: Duration, tries: u32) -> Duration {
+/// What to do after an answer.
+#[derive(Debug, PartialEq, Eq)]
+enum Retry {
+    /// Send the request again after this wait.
+    After(Duration),
+    /// Stop: BigCommerce kept refusing, for this reason.
+    GiveUp(String),
+    /// The answer is final.
+    Done,
+}
+
+fn retry_after_answer(
+    request: Request,
+    answer: Answer,
+    status: u16,
+    limits: Limits,
+    tally: &mut Tally,
+) -> Retry {
+    match answer {
+        Answer::RateLimited(Some(header)) => {
+            let wait = rate_limit_delay(header, jitter_unit());
+            tally.rate_limited += 1;
+            tally.waited += wait;
+            if tally.rate_limited > limits.max_rate_limited || tally.waited > limits.rate_limit_budget {
+                return Retry::GiveUp(format!(
+                    "BigCommerce kept rate-limiting {request} ({} answers of 429 in a row); the store's API \
+                     quota is shared with its other apps, so try again in a minute",
+                    tally.rate_limited
+                ));
+            }
+            Retry::After(wait)
+        }
+        Answer::RateLimited(None) | Answer::Unhealthy(_) => {
+            tally.failed += 1;
+            if tally.failed < limits.max_tries {
+                Retry::After(backoff(limits.backoff, tally.failed, jitter_unit()).max(RATE_LIMIT_FLOOR))
+            } else {
+                Retry::GiveUp(format!(
+                    "{request} answered {status} after {} tries",
+                    tally.failed
+                ))
+            }
+        }
+        _ => Retry::Done,
+    }
+}
+
+/// The wait after a 429 whose headers asked for `header`: never less than `RATE_LIMIT_FLOOR`, plus up
+/// to one floor of jitter (`unit` in `[0, 1)`), so probes limited together do not retry together. The
+/// jitter only lengthens the wait: retrying before the window resets would be refused again.
+fn rate_limit_delay(header: Duration, unit: f64) -> Duration {
+    header.max(RATE_LIMIT_FLOOR) + RATE_LIMIT_FLOOR.mul_f64(unit.clamp(0.0, 1.0))
+}
+
+/// Exponential backoff with up to 50 % jitter (`unit` in `[0, 1)`), so concurrent probes do not retry
+/// in lockstep.
+fn backoff(base: Duration, tries: u32, unit: f64) -> Duration {
     let step = base.saturating_mul(1 << tries.saturating_sub(1).min(6));
+    step + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
+}
+
+/// A number in `[0, 1)` that differs between calls: enough to spread retries, not a secret.
+fn jitter_unit() -> f64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    step + step.mul_f64(f64::from(nanos % 500) / 1000.0)
+    f64::from(nanos % 1000) / 1000.0
 }
 
 /// A transport error in words, without the token (reqwest errors carry the URL, never headers).
@@ -201,4 +299,90 @@ fn describe(err: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROBE: Request = super::super::probe::HOOKS;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn a_rate_limit_wait_is_never_below_the_floor() {
+        for header in [ms(0), ms(1), ms(249)] {
+            assert_eq!(rate_limit_delay(header, 0.0), RATE_LIMIT_FLOOR, "{header:?}");
+        }
+        assert_eq!(rate_limit_delay(ms(1500), 0.0), ms(1500));
+    }
+
+    #[test]
+    fn jitter_only_lengthens_a_header_wait_by_at_most_one_floor() {
+        let waits: Vec<_> = [0.0, 0.3, 0.999]
+            .iter()
+            .map(|u| rate_limit_delay(ms(1500), *u))
+            .collect();
+        assert_eq!(waits[0], ms(1500));
+        assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+        assert!(waits[2] < ms(1500) + RATE_LIMIT_FLOOR);
+        // Out-of-range units cannot shorten the wait or stretch it further.
+        assert_eq!(rate_limit_delay(ms(10), -5.0), RATE_LIMIT_FLOOR);
+        assert_eq!(rate_limit_delay(ms(10), 7.0), RATE_LIMIT_FLOOR * 2);
+    }
+
+    #[test]
+    fn backoff_doubles_with_up_to_half_again_of_jitter() {
+        assert_eq!(backoff(ms(400), 1, 0.0), ms(400));
+        assert_eq!(backoff(ms(400), 2, 0.0), ms(800));
+        assert_eq!(backoff(ms(400), 3, 0.5), ms(1600) + ms(400));
+    }
+
+    #[test]
+    fn a_zero_reset_429_storm_gives_up_after_the_rate_limit_tries() {
+        let limits = Limits::default();
+        let mut tally = Tally::default();
+        let zero = Answer::RateLimited(Some(Duration::ZERO));
+        let mut waits = Vec::new();
+        let outcome = loop {
+            match retry_after_answer(PROBE, zero, 429, limits, &mut tally) {
+                Retry::After(wait) => waits.push(wait),
+                other => break other,
+            }
+        };
+        assert!(
+            matches!(outcome, Retry::GiveUp(ref m) if m.contains("429")),
+            "{outcome:?}"
+        );
+        assert_eq!(waits.len(), limits.max_rate_limited as usize);
+        assert!(waits.iter().all(|w| *w >= RATE_LIMIT_FLOOR), "{waits:?}");
+    }
+
+    #[test]
+    fn a_header_less_429_backs_off_and_counts_as_a_try() {
+        let limits = Limits {
+            backoff: ms(1),
+            ..Limits::default()
+        };
+        let mut tally = Tally::default();
+        let bare = Answer::RateLimited(None);
+        assert!(matches!(
+            retry_after_answer(PROBE, bare, 429, limits, &mut tally),
+            Retry::After(w) if w >= RATE_LIMIT_FLOOR
+        ));
+        assert!(matches!(
+            retry_after_answer(PROBE, bare, 429, limits, &mut tally),
+            Retry::After(_)
+        ));
+        assert!(matches!(
+            retry_after_answer(PROBE, bare, 429, limits, &mut tally),
+            Retry::GiveUp(_)
+        ));
+        assert_eq!(
+            retry_after_answer(PROBE, Answer::Invalid(422), 422, limits, &mut tally),
+            Retry::Done
+        );
+    }
 }
