@@ -44,7 +44,7 @@ fn walkthrough(base: &str, tokens: &[(&str, String)]) -> String {
     let init = |profile: &str, token: &str, access: &str, extra: &str| {
         format!(
             "printf '%s\\n' {token} | {api} bcsetup init --profile {profile} --token-type api \
-             --name 'Demo migration' --access {access} --store-hash demo123 --access-token-stdin --yes{extra}"
+             --name 'Demo migration' --access {access} --store-hash demo123 --access-token-stdin{extra}"
         )
     };
     let init_modify = init(modify, token(0), "modify", "");
@@ -69,11 +69,11 @@ export BCSETUP_CONFIG_DIR="$(mktemp -d)"
 # the wizard: V2/V3 API token, any name, Modify, store demo123, "Paste them", then {first}
 {api} bcsetup init --profile {modify}
 
-# or without prompts (--yes also accepts Information & Settings, whose Modify no safe probe proves)
+# or without prompts
 {init_modify}
 #   -> exit 0: every scope proven, the token saved in the keyring
 {init_read_only_as_modify}
-#   -> exit 4: every scope observed read-only; the hint says to set each to Modify
+#   -> exit 4: every scope observed read-only; the hint says to create a new API account
 {init_read_only}
 #   -> exit 0: the same token is right for migrating data FROM BigCommerce
 {init_no_products}

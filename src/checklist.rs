@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::bigcommerce::scopes::{Offered, SCOPES, Scope, ScopeSet, wanted_level};
+use crate::bigcommerce::scopes::{self, Need, Offered, SCOPES, Scope, ScopeSet, wanted_level};
 use crate::bigcommerce::{Access, AccountName, Level, TokenType};
 
 /// The control-panel path to the page that creates the account.
@@ -36,6 +36,8 @@ pub(crate) struct Row {
     pub ui_level: &'static str,
     /// Whether the job needs this scope (everything else stays at None).
     pub wanted: bool,
+    /// Whether bcsetup only warns when the token lacks it (Channel Settings for Stencil-CLI tokens).
+    pub advisory: bool,
 }
 
 /// Everything the user has to do in the control panel for one API account.
@@ -79,6 +81,7 @@ impl Checklist {
                 level,
                 ui_level: ui_level(scope, level),
                 wanted: is_wanted,
+                advisory: is_wanted && scopes::need(scope, token_type) == Need::Advisory,
             }
         };
         let (location, stencil_access, scopes) = match token_type {
@@ -89,7 +92,7 @@ impl Checklist {
             ),
             TokenType::Stencil => (
                 STENCIL_PATH,
-                Some(stencil_access_label(access)),
+                Some(access.stencil_option()),
                 wanted.iter().map(|s| row(s, true)).collect(),
             ),
         };
@@ -157,7 +160,12 @@ fn render_table(out: &mut String, rows: &[Row]) {
     let _ = writeln!(out, "       {:<NAME_COLUMN$}  Level", "Scope");
     for row in rows {
         let mark = if row.wanted { '*' } else { ' ' };
-        let _ = writeln!(out, "     {mark} {:<NAME_COLUMN$}  {}", row.name, row.ui_level);
+        let note = if row.advisory { " (warning only)" } else { "" };
+        let _ = writeln!(
+            out,
+            "     {mark} {:<NAME_COLUMN$}  {}{note}",
+            row.name, row.ui_level
+        );
     }
 }
 
@@ -169,14 +177,6 @@ fn ui_level(scope: &Scope, level: Level) -> &'static str {
         (Offered::ModifyOnly, Level::Modify) if scope.key == "customers_login" => "Login",
         (Offered::ModifyOnly, Level::Modify) => "Create",
         (_, level) => level.ui_name(),
-    }
-}
-
-/// The option of the Stencil-CLI page's access toggle (docs/bigcommerce.md, "Stencil-CLI tokens").
-fn stencil_access_label(access: Access) -> &'static str {
-    match access {
-        Access::ReadOnly => "Local development only",
-        Access::Modify => "Publish theme",
     }
 }
 
@@ -232,7 +232,14 @@ mod tests {
         assert_eq!(keys, ScopeSet::stencil().keys());
         assert_eq!(level_of(&c, "themes").level, Level::Modify);
         assert_eq!(level_of(&c, "sites").level, Level::ReadOnly);
+        assert_eq!(level_of(&c, "information").level, Level::ReadOnly);
+        let advisory: Vec<_> = c.scopes.iter().filter(|r| r.advisory).map(|r| r.scope).collect();
+        assert_eq!(advisory, ["channel_settings"]);
         let text = c.render();
+        assert!(text.contains("Read-only (warning only)"), "{text}");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "too wide: `{line}`");
+        }
         assert!(text.contains("Create Stencil-CLI Token"), "{text}");
         assert!(text.contains("Access: Publish theme"), "{text}");
         assert!(!text.contains("Create API Token"), "{text}");

@@ -80,11 +80,14 @@ impl Printer {
     /// error object (and the verification report, when there is one) on stdout.
     pub(crate) fn error(self, err: &Error) {
         if self.json {
-            let error = serde_json::json!({
+            let mut error = serde_json::json!({
                 "code": err.exit_code(),
                 "kind": err.kind(),
                 "message": err.to_string(),
             });
+            if let Some(hint) = err.hint() {
+                error["hint"] = hint.into();
+            }
             let mut doc = match err.report().map(serde_json::to_value) {
                 Some(Ok(report)) => report,
                 _ => serde_json::json!({}),

@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic::{ensure_private_dir, write_atomic};
 use crate::bigcommerce::classify::Observed;
-use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+use crate::bigcommerce::scopes::{Scope, ScopeSet};
+use crate::bigcommerce::{Access, AccountName, Level, StoreHash, TokenType};
 use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 
@@ -61,6 +62,21 @@ pub struct Profile {
     /// When the credentials were last proven live; `None` = stored with `--no-verify`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<Timestamp>,
+}
+
+impl Profile {
+    /// The scopes of `set` that the last verification did not prove at `level` (never observed, or
+    /// observed below it): what a command about to rely on them should warn about, without a request.
+    pub fn unproven(&self, set: &ScopeSet, level: Level) -> Vec<&'static Scope> {
+        set.iter()
+            .filter(|scope| {
+                !self
+                    .scopes_observed
+                    .get(scope.key)
+                    .is_some_and(|seen| seen.satisfies(level))
+            })
+            .collect()
+    }
 }
 
 /// The whole profiles.toml.
@@ -223,6 +239,17 @@ mod tests {
             rotated_at: None,
             verified_at: Some(Timestamp::UNIX_EPOCH),
         }
+    }
+
+    #[test]
+    fn unproven_lists_what_the_last_verification_did_not_prove() {
+        let mut p = sample();
+        p.scopes_observed.insert("sites".into(), Observed::None);
+        p.scopes_observed.insert("themes".into(), Observed::ReadOnly);
+        let set = ScopeSet::from_keys(["products", "sites", "themes", "information"]);
+        let keys = |level| p.unproven(&set, level).iter().map(|s| s.key).collect::<Vec<_>>();
+        assert_eq!(keys(Level::ReadOnly), ["information", "sites"]);
+        assert_eq!(keys(Level::Modify), ["information", "themes", "sites"]);
     }
 
     #[test]

@@ -75,13 +75,16 @@ pub(crate) fn prove(
         accept_unknown,
     )
     .map_err(Error::from);
-    if !ctx.printer.json {
-        let report = match &result {
-            Ok(report) => Some(report),
-            Err(e) => e.report(),
-        };
-        if let Some(report) = report {
+    let report = match &result {
+        Ok(report) => Some(report),
+        Err(e) => e.report(),
+    };
+    if let Some(report) = report {
+        if !ctx.printer.json {
             ctx.printer.info(crate::render::report(report));
+        }
+        for warning in crate::render::report_warnings(report) {
+            ctx.printer.warn(warning);
         }
     }
     result

@@ -17,7 +17,7 @@ pub(crate) fn report(report: &Report) -> String {
     let name = store
         .name
         .as_deref()
-        .unwrap_or("(name unknown: Information & Settings not readable)");
+        .unwrap_or("(name unknown: GET /v2/store did not answer it)");
     let _ = writeln!(out, "Store   {name} — hash {}", store.hash);
     if let Some(domain) = &store.domain {
         let _ = writeln!(out, "Domain  {domain}");
@@ -28,6 +28,8 @@ pub(crate) fn report(report: &Report) -> String {
     for row in &report.scopes {
         let mark = if row.ok {
             style("✓").green().for_stderr().to_string()
+        } else if row.advisory {
+            style("!").yellow().for_stderr().to_string()
         } else if row.observed == crate::bigcommerce::classify::Observed::Unknown {
             style("?").yellow().for_stderr().to_string()
         } else {
@@ -42,6 +44,23 @@ pub(crate) fn report(report: &Report) -> String {
         );
     }
     out
+}
+
+/// One warning per advisory scope that fell short. Only the Stencil preset has advisory scopes
+/// (docs/bigcommerce.md, "Stencil-CLI tokens").
+pub(crate) fn report_warnings(report: &Report) -> Vec<String> {
+    report
+        .warnings()
+        .map(|row| {
+            format!(
+                "{} is {} ({} wanted): `stencil start` lists no storefront channels without it, and \
+                 stencil-cli 7.5.1 and later only warn, so the check still passes",
+                row.name,
+                row.observed.as_str(),
+                row.wanted.as_str()
+            )
+        })
+        .collect()
 }
 
 /// A short age: `45s`, `12m`, `5h`, `3d`.
@@ -170,6 +189,50 @@ mod tests {
                 line.chars().count()
             );
         }
+    }
+
+    #[test]
+    fn an_advisory_shortfall_is_a_warning_under_the_table() {
+        use crate::bigcommerce::classify::Observed;
+        use crate::bigcommerce::report::{ScopeResult, StoreInfo};
+        use crate::bigcommerce::{Access, Level, StoreHash, TokenType};
+        let row = |scope, name, observed: Observed, advisory| ScopeResult {
+            scope,
+            name,
+            wanted: Level::ReadOnly,
+            observed,
+            ok: observed.satisfies(Level::ReadOnly),
+            advisory,
+        };
+        let report = Report {
+            ok: true,
+            profile: "theme".into(),
+            store: StoreInfo {
+                hash: StoreHash::parse("abc123").unwrap(),
+                name: None,
+                domain: None,
+                secure_url: None,
+                control_panel_url: None,
+            },
+            token_type: TokenType::Stencil,
+            access: Access::ReadOnly,
+            scopes: vec![
+                row("sites", "Sites & Routes", Observed::ReadOnly, false),
+                row("channel_settings", "Channel Settings", Observed::None, true),
+            ],
+            requests: 6,
+        };
+        console::set_colors_enabled_stderr(false);
+        let text = super::report(&report);
+        assert!(text.contains("name unknown"), "{text}");
+        let marks: Vec<_> = text.lines().filter_map(|l| l.trim_end().chars().last()).collect();
+        assert!(marks.contains(&'✓') && marks.contains(&'!'), "{text}");
+        let warnings = report_warnings(&report);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("Channel Settings is none (read-only wanted)"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum Answer {
     NotFound,
     /// 400 (v2) or 422 (v3): the request passed the scope check and failed validation.
     Invalid(u16),
+    /// 409: refused for the store's state (a theme upload limit, an upload in progress), which is
+    /// decided after the scope check.
+    Conflict,
     /// 429: wait this long before retrying, if the headers say.
     RateLimited(Option<Duration>),
     /// 500/502/503/504: retry with backoff.
@@ -38,6 +41,7 @@ pub fn classify(status: u16, headers: &HeaderMap) -> Answer {
         403 => Answer::Forbidden,
         404 => Answer::NotFound,
         400 | 422 => Answer::Invalid(status),
+        409 => Answer::Conflict,
         429 => Answer::RateLimited(rate_limit_wait(headers)),
         500 | 502 | 503 | 504 => Answer::Unhealthy(status),
         _ => Answer::Other(status),
@@ -98,7 +102,7 @@ pub fn observe(read: Option<Answer>, write: Option<Answer>, wanted: Level) -> Ob
         (Some(Answer::Forbidden), _) => Observed::None,
         (
             Some(Answer::Success(_)) | None,
-            Some(Answer::Invalid(_) | Answer::NotFound | Answer::Success(_)),
+            Some(Answer::Invalid(_) | Answer::Conflict | Answer::NotFound | Answer::Success(_)),
         ) => Observed::Modify,
         (Some(Answer::Success(_)), Some(Answer::Forbidden)) => Observed::ReadOnly,
         (Some(Answer::Success(_)), None) if wanted <= Level::ReadOnly => Observed::ReadOnly,
@@ -128,6 +132,7 @@ pub fn judge_token(hooks: Answer) -> TokenVerdict {
         Answer::Forbidden | Answer::NotFound => TokenVerdict::WrongStore,
         Answer::Invalid(s) | Answer::Unhealthy(s) | Answer::Other(s) => TokenVerdict::Unexpected(s),
         Answer::RateLimited(_) => TokenVerdict::Unexpected(429),
+        Answer::Conflict => TokenVerdict::Unexpected(409),
     }
 }
 
@@ -153,6 +158,7 @@ mod tests {
             (401, Answer::Unauthorized),
             (403, Answer::Forbidden),
             (404, Answer::NotFound),
+            (409, Answer::Conflict),
             (400, Answer::Invalid(400)),
             (422, Answer::Invalid(422)),
             (429, Answer::RateLimited(None)),
@@ -192,7 +198,7 @@ mod tests {
 
     #[test]
     fn observation_table() {
-        use Answer::{Forbidden, Invalid, NotFound, Success, Unhealthy};
+        use Answer::{Conflict, Forbidden, Invalid, NotFound, Success, Unhealthy};
         let m = Level::Modify;
         let r = Level::ReadOnly;
         let cases = [
@@ -205,6 +211,8 @@ mod tests {
             (Some(Success(200)), Some(Invalid(422)), m, Observed::Modify),
             (Some(Success(200)), Some(Invalid(400)), m, Observed::Modify),
             (Some(Success(200)), Some(NotFound), m, Observed::Modify),
+            (Some(Success(200)), Some(Conflict), m, Observed::Modify),
+            (Some(Forbidden), Some(Conflict), m, Observed::None),
             (Some(NotFound), None, r, Observed::Unknown),
             (Some(Success(200)), Some(Unhealthy(500)), m, Observed::Unknown),
             (None, Some(Invalid(422)), m, Observed::Modify),

@@ -7,8 +7,8 @@ use super::classify::{self, Answer, Observed, TokenVerdict};
 use super::probe::{HOOKS, ProbePlan, Purpose, STORE_INFO, Wanted};
 use super::report::{Report, ScopeResult, StoreInfo};
 use super::run::{Evidence, is_defect};
-use super::scopes::Request;
-use super::{Level, StoreHash};
+use super::scopes::{Need, Request};
+use super::{Access, Level, StoreHash, TokenType};
 
 /// How many characters of a defect's response body are kept for the user to find what was created.
 const EXCERPT_CHARS: usize = 500;
@@ -24,6 +24,20 @@ pub struct Shortfall {
     pub observed: Observed,
     /// Level observed by the last verification, when it proved the wanted level (`ScopeLost` only).
     pub before: Option<Observed>,
+}
+
+/// What a shortfall asks of the user. The scopes of a store-level account cannot be edited, so the
+/// fix is a new account with every scope the profile wants, then a rotation (docs/bigcommerce.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remake {
+    /// The kind of account to create.
+    pub token_type: TokenType,
+    /// The access it needs.
+    pub access: Access,
+    /// Every scope key the new account needs, in catalog order.
+    pub scopes: Vec<&'static str>,
+    /// The profile to run `init` for.
+    pub profile: String,
 }
 
 /// Why a verification did not pass. Each variant is one cause a user can act on.
@@ -48,6 +62,8 @@ pub enum VerifyFailure {
     ScopesMissing {
         /// Every scope not proven and not accepted, in catalog order.
         missing: Vec<Shortfall>,
+        /// The account to create instead.
+        remake: Remake,
     },
     /// Only levels no probe could decide are left, and they were not accepted.
     ScopesUnproven {
@@ -74,6 +90,8 @@ pub enum VerifyFailure {
         lost: Vec<Shortfall>,
         /// Every shortfall, for the fix.
         missing: Vec<Shortfall>,
+        /// The account to create instead.
+        remake: Remake,
     },
 }
 
@@ -129,7 +147,7 @@ pub fn judge(
         .map(|wanted| scope_result(plan, evidence, wanted, token_ok))
         .collect();
     let failure = match classify::judge_token(hooks) {
-        TokenVerdict::Valid => scopes_failure(&report, accept_unknown),
+        TokenVerdict::Valid => scopes_failure(plan, &report, accept_unknown),
         TokenVerdict::Rejected => Some(VerifyFailure::Rejected { store: store.clone() }),
         TokenVerdict::WrongStore => Some(VerifyFailure::WrongStore { store: store.clone() }),
         TokenVerdict::Unexpected(status) => Some(VerifyFailure::Unhealthy { status }),
@@ -168,11 +186,16 @@ fn scope_result(plan: &ProbePlan, evidence: &Evidence, wanted: &Wanted, token_ok
         wanted: wanted.level,
         observed,
         ok: observed.satisfies(wanted.level),
+        advisory: wanted.need == Need::Advisory,
     }
 }
 
 /// The scopes' verdict for a valid token: `None` when every shortfall is an accepted unknown.
-fn scopes_failure(report: &Report, accept_unknown: &dyn Fn(&str) -> bool) -> Option<VerifyFailure> {
+fn scopes_failure(
+    plan: &ProbePlan,
+    report: &Report,
+    accept_unknown: &dyn Fn(&str) -> bool,
+) -> Option<VerifyFailure> {
     let missing: Vec<Shortfall> = report
         .short()
         .filter(|s| !(s.observed == Observed::Unknown && accept_unknown(s.scope)))
@@ -183,7 +206,21 @@ fn scopes_failure(report: &Report, accept_unknown: &dyn Fn(&str) -> bool) -> Opt
     } else if report.short().all(|s| s.observed == Observed::Unknown) {
         Some(VerifyFailure::ScopesUnproven { unproven: missing })
     } else {
-        Some(VerifyFailure::ScopesMissing { missing })
+        Some(VerifyFailure::ScopesMissing {
+            missing,
+            remake: Remake::of(plan, &report.profile),
+        })
+    }
+}
+
+impl Remake {
+    fn of(plan: &ProbePlan, profile: &str) -> Self {
+        Self {
+            token_type: plan.token_type,
+            access: plan.access,
+            scopes: plan.wanted.iter().map(|w| w.scope.key).collect(),
+            profile: profile.to_owned(),
+        }
     }
 }
 
@@ -234,7 +271,7 @@ pub fn regression(
 ) -> VerifyFailure {
     match failure {
         VerifyFailure::Rejected { store } if was_verified => VerifyFailure::Revoked { store },
-        VerifyFailure::ScopesMissing { missing } => {
+        VerifyFailure::ScopesMissing { missing, remake } => {
             let lost: Vec<Shortfall> = report
                 .into_iter()
                 .flat_map(Report::short)
@@ -250,9 +287,13 @@ pub fn regression(
                 })
                 .collect();
             if lost.is_empty() {
-                VerifyFailure::ScopesMissing { missing }
+                VerifyFailure::ScopesMissing { missing, remake }
             } else {
-                VerifyFailure::ScopeLost { lost, missing }
+                VerifyFailure::ScopeLost {
+                    lost,
+                    missing,
+                    remake,
+                }
             }
         }
         other => other,

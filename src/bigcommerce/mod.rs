@@ -118,6 +118,14 @@ impl Access {
             Access::Modify => Level::Modify,
         }
     }
+
+    /// The option of the Stencil-CLI page's access toggle (docs/bigcommerce.md, "Stencil-CLI tokens").
+    pub fn stencil_option(self) -> &'static str {
+        match self {
+            Access::ReadOnly => "Local development only",
+            Access::Modify => "Publish theme",
+        }
+    }
 }
 
 impl fmt::Display for Access {

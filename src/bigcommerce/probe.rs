@@ -1,8 +1,8 @@
 //! The probe plan: which requests prove the token, the store and each wanted scope at the wanted
-//! level. Pure data, built once; `run.rs` sends it. One request can serve several purposes (the
-//! Information & Settings read probe is also the store-info request), and is sent once.
+//! level. Pure data, built once; `run.rs` sends it. A request that serves several purposes is sent
+//! once.
 
-use super::scopes::{self, Method, Request, Scope, ScopeSet};
+use super::scopes::{self, Method, Need, Request, Scope, ScopeSet};
 use super::{Access, Level, TokenType};
 
 /// The default-scope request every account may make: proves token and store together.
@@ -11,7 +11,9 @@ pub const HOOKS: Request = Request {
     path: "/v3/hooks",
     body: None,
 };
-/// Store name, domain and id; needs Information & Settings (read).
+/// Store name, domain and id. Not a scope proof: its guard was never observed refusing a request
+/// (docs/bigcommerce.md, "Information & Settings"), so only `GET /v3/settings/store/locale` proves the
+/// scope, and a refused `/v2/store` only leaves the name unknown.
 pub const STORE_INFO: Request = Request {
     method: Method::Get,
     path: "/v2/store",
@@ -47,6 +49,8 @@ pub struct Wanted {
     pub scope: &'static Scope,
     /// The level to set in the control panel.
     pub level: Level,
+    /// Whether falling short fails the verification or only warns.
+    pub need: Need,
 }
 
 /// The whole verification: what is wanted and which requests prove it.
@@ -72,6 +76,7 @@ impl ProbePlan {
             .map(|scope| Wanted {
                 scope,
                 level: scopes::wanted_level(scope, token_type, access),
+                need: scopes::need(scope, token_type),
             })
             .collect();
         let mut plan = Self {
@@ -147,23 +152,20 @@ mod tests {
         requests.dedup();
         assert_eq!(requests.len(), n, "no request is planned twice");
         assert_eq!(plan.probes[0].request, HOOKS);
-        // /v2/store serves both the store info and the Information & Settings read probe.
+        // /v2/store only names the store; the locale read proves Information & Settings.
         let store = plan.probes.iter().find(|p| p.request == STORE_INFO).unwrap();
-        assert_eq!(store.purposes.len(), 2);
+        assert_eq!(store.purposes, [Purpose::StoreInfo]);
         let reads = plan
             .probes
             .iter()
             .filter(|p| p.request.method == Method::Get)
             .count();
-        assert_eq!(reads, 1 + 8, "hooks + one read per migration scope");
-        assert_eq!(
-            writes(&plan).len(),
-            plan.wanted
-                .iter()
-                .filter(|w| w.scope.write_probe.is_some())
-                .count()
-        );
+        assert_eq!(reads, 2 + 8, "hooks, store info and one read per migration scope");
+        assert_eq!(writes(&plan).len(), 8, "every migration scope has a write probe");
+        assert!(writes(&plan).contains(&"/v2/currencies"));
+        assert_eq!(plan.request_count(), 18);
         assert!(plan.wanted.iter().all(|w| w.level == Level::Modify));
+        assert!(plan.wanted.iter().all(|w| w.need == Need::Required));
     }
 
     #[test]
@@ -172,15 +174,31 @@ mod tests {
         assert!(writes(&ro).is_empty());
         let unchecked = ProbePlan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), false);
         assert!(writes(&unchecked).is_empty());
-        assert_eq!(unchecked.request_count(), 9);
+        assert_eq!(unchecked.request_count(), 10);
     }
 
     #[test]
-    fn stencil_publish_checks_themes_write_only() {
+    fn stencil_plan_is_what_stencil_cli_calls() {
         let plan = ProbePlan::new(TokenType::Stencil, Access::Modify, &ScopeSet::stencil(), true);
         assert_eq!(writes(&plan), ["/v3/themes"]);
-        let levels: Vec<_> = plan.wanted.iter().map(|w| (w.scope.key, w.level)).collect();
-        assert!(levels.contains(&("themes", Level::Modify)));
-        assert!(levels.contains(&("sites", Level::ReadOnly)));
+        let wanted: Vec<_> = plan
+            .wanted
+            .iter()
+            .map(|w| (w.scope.key, w.level, w.need))
+            .collect();
+        assert_eq!(
+            wanted,
+            [
+                ("information", Level::ReadOnly, Need::Required),
+                ("channel_settings", Level::ReadOnly, Need::Advisory),
+                ("themes", Level::Modify, Need::Required),
+                ("sites", Level::ReadOnly, Need::Required),
+            ]
+        );
+        let paths: Vec<_> = plan.probes.iter().map(|p| p.request.path).collect();
+        assert!(paths.contains(&"/v3/settings/store/locale"), "{paths:?}");
+        assert_eq!(plan.request_count(), 7);
+        let local = ProbePlan::new(TokenType::Stencil, Access::ReadOnly, &ScopeSet::stencil(), true);
+        assert_eq!(local.request_count(), 6);
     }
 }

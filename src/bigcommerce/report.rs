@@ -1,5 +1,5 @@
-//! What a verification found: the store as `GET /v2/store` describes it and one row per wanted
-//! scope. Plain data that serializes to the JSON report (docs/interface.md, "JSON output"); the
+//! What a verification found: the store as `GET /v2/store` describes it (when it answers) and one
+//! row per wanted scope. Plain data that serializes to the JSON report (docs/interface.md, "JSON output"); the
 //! judgement that fills it is `judge.rs`, the table that shows it is `render.rs`.
 
 use std::collections::BTreeMap;
@@ -55,6 +55,8 @@ pub struct ScopeResult {
     pub observed: Observed,
     /// Whether observed proves wanted.
     pub ok: bool,
+    /// A shortfall here is a warning, not a failure (Channel Settings for a Stencil-CLI token).
+    pub advisory: bool,
 }
 
 /// The result of a verification (docs/interface.md, "JSON output").
@@ -77,9 +79,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// Rows that fell short of the wanted level.
+    /// Rows that fell short of the wanted level and fail the verification.
     pub fn short(&self) -> impl Iterator<Item = &ScopeResult> {
-        self.scopes.iter().filter(|s| !s.ok)
+        self.scopes.iter().filter(|s| !s.ok && !s.advisory)
+    }
+
+    /// Rows that fell short where that is only a warning.
+    pub fn warnings(&self) -> impl Iterator<Item = &ScopeResult> {
+        self.scopes.iter().filter(|s| !s.ok && s.advisory)
     }
 
     /// What was observed per scope key, as profiles.toml records it.

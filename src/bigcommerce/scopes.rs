@@ -169,12 +169,18 @@ impl ScopeSet {
         Self::from_scopes(SCOPES.iter().filter(|s| s.migration))
     }
 
-    /// The scopes a Stencil-CLI token is observed to carry.
+    /// The scopes stencil-cli calls with a Stencil-CLI token (`STENCIL_PRESET`).
     pub fn stencil() -> Self {
+        Self::from_scopes(STENCIL_PRESET.iter().filter_map(|(key, _)| find(key)))
+    }
+
+    /// The scopes every stencil-cli command needs at least Read-only, whatever the token type.
+    pub fn stencil_required() -> Self {
         Self::from_scopes(
-            ["themes", "sites", "channel_settings"]
+            STENCIL_PRESET
                 .iter()
-                .filter_map(|k| find(k)),
+                .filter(|(_, need)| *need == Need::Required)
+                .filter_map(|(key, _)| find(key)),
         )
     }
 
@@ -208,10 +214,19 @@ impl ScopeSet {
         if scopes.is_empty() {
             return Err("the scope list is empty".into());
         }
-        if token_type == TokenType::Api {
-            scopes.extend(SCOPES.iter().filter(|s| s.required));
-        }
-        Ok(Self::from_scopes(scopes))
+        Ok(Self::from_scopes(scopes).with_required(token_type))
+    }
+
+    /// The set with the scopes the token type cannot do without: for API tokens the catalog's
+    /// `required` ones, for Stencil-CLI tokens the preset's required reads. A profile saved by an
+    /// older bcsetup gets the scopes added since, so `verify` checks what the tools need today.
+    #[must_use]
+    pub fn with_required(self, token_type: TokenType) -> Self {
+        let required = SCOPES.iter().filter(|s| match token_type {
+            TokenType::Api => s.required,
+            TokenType::Stencil => STENCIL_PRESET.contains(&(s.key, Need::Required)),
+        });
+        Self::from_scopes(self.0.into_iter().chain(required))
     }
 
     /// Build from scope keys (as stored in profiles.toml), ignoring keys this version does not know.
@@ -239,6 +254,36 @@ impl ScopeSet {
     /// Whether the set holds a scope.
     pub fn contains(&self, key: &str) -> bool {
         self.0.iter().any(|s| s.key == key)
+    }
+}
+
+/// Whether a shortfall of a wanted scope fails the verification or is only a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Below the wanted level, the verification fails.
+    Required,
+    /// Below the wanted level, bcsetup warns and the exit code does not change.
+    Advisory,
+}
+
+/// What stencil-cli calls with a Stencil-CLI token (docs/bigcommerce.md, "Stencil-CLI tokens"):
+/// `stencil start` fails without `GET /v3/sites` or `GET /v3/settings/store/locale` (Information &
+/// Settings), `stencil push` needs Themes, and a refused `GET /v3/channels` only warns since 7.5.1.
+const STENCIL_PRESET: [(&str, Need); 4] = [
+    ("themes", Need::Required),
+    ("sites", Need::Required),
+    ("information", Need::Required),
+    ("channel_settings", Need::Advisory),
+];
+
+/// How much a scope's shortfall matters for a token type: only the Stencil preset has advisory scopes.
+pub fn need(scope: &Scope, token_type: TokenType) -> Need {
+    match token_type {
+        TokenType::Api => Need::Required,
+        TokenType::Stencil => STENCIL_PRESET
+            .iter()
+            .find(|(key, _)| *key == scope.key)
+            .map_or(Need::Required, |(_, need)| *need),
     }
 }
 

@@ -19,7 +19,10 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
     let token = stored::access_token(ctx, &profile, &*store)?;
-    let scopes = ScopeSet::from_keys(profile.scopes_wanted.iter().map(String::as_str));
+    // A profile saved before a scope joined its preset (Information & Settings for Stencil-CLI tokens)
+    // is checked for what its tools need today.
+    let scopes = ScopeSet::from_keys(profile.scopes_wanted.iter().map(String::as_str))
+        .with_required(profile.token_type);
     let claim = Claim {
         store: &profile.store_hash,
         token: &token,
@@ -40,6 +43,7 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
             .get_mut(&ctx.profile)
             .ok_or_else(|| Error::ProfileNotFound(ctx.profile.to_string()))?;
         p.verified_at = Some(Timestamp::now());
+        p.scopes_wanted = scopes.keys().into_iter().map(str::to_owned).collect();
         p.scopes_observed = report.observed();
         if report.store.name.is_some() {
             p.store_name.clone_from(&report.store.name);

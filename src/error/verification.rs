@@ -4,10 +4,11 @@
 //! mention (`--yes`, `--no-check-modify`) live here.
 
 use super::Error;
-use crate::bigcommerce::StoreHash;
 use crate::bigcommerce::classify::Observed;
-use crate::bigcommerce::judge::{Failed, Shortfall, VerifyFailure};
+use crate::bigcommerce::judge::{Failed, Remake, Shortfall, VerifyFailure};
 use crate::bigcommerce::scopes::Request;
+use crate::bigcommerce::scopes::ScopeSet;
+use crate::bigcommerce::{StoreHash, TokenType};
 
 impl From<Failed> for Error {
     fn from(failed: Failed) -> Self {
@@ -49,17 +50,21 @@ impl VerifyFailure {
                 facts(3, "wrong_store", wrong_store(store), wrong_store_hint(store))
             }
             VerifyFailure::Revoked { store } => facts(3, "revoked", revoked(store), REVOKED_HINT.into()),
-            VerifyFailure::ScopesMissing { missing } => facts(
+            VerifyFailure::ScopesMissing { missing, remake } => facts(
                 4,
                 "scopes_missing",
                 format!("the token lacks {}", shortfalls(missing)),
-                scope_fix(missing),
+                scope_fix(missing, remake),
             ),
-            VerifyFailure::ScopeLost { lost, missing } => facts(
+            VerifyFailure::ScopeLost {
+                lost,
+                missing,
+                remake,
+            } => facts(
                 4,
                 "scope_lost",
                 format!("scope lost since the last verification: {}", lost_list(lost)),
-                scope_fix(missing),
+                scope_fix(missing, remake),
             ),
             VerifyFailure::ScopesUnproven { unproven } => facts(
                 4,
@@ -161,15 +166,145 @@ fn lost_list(list: &[Shortfall]) -> String {
     rows.join(", ")
 }
 
-fn scope_fix(missing: &[Shortfall]) -> String {
-    let fixes: Vec<String> = missing
-        .iter()
-        .filter(|s| s.observed != Observed::Unknown)
-        .map(|s| format!("set {} to {}", s.name, s.wanted.ui_name()))
-        .collect();
-    format!(
-        "in the control panel (Settings › Store-level API accounts › edit the account): {}; save, then run \
-         bcsetup again",
-        fixes.join(", ")
-    )
+/// The fix for a shortfall: the control panel cannot edit a store-level account's scopes ("You can't
+/// change store-level access tokens or OAuth scopes", docs/bigcommerce.md), so the only way is a new
+/// account, a rotation onto it, and deleting the old one.
+fn scope_fix(missing: &[Shortfall], remake: &Remake) -> String {
+    let profile = if remake.profile == "default" {
+        String::new()
+    } else {
+        format!(" --profile {}", remake.profile)
+    };
+    let rotate = format!(
+        "run `bcsetup init{profile}` with its credentials (this rotates the profile), then delete the old \
+         account in the control panel"
+    );
+    match remake.token_type {
+        TokenType::Stencil => format!(
+            "a Stencil-CLI token's scopes are a fixed preset that cannot be edited: create a new Stencil-CLI \
+             token (\"{}\"), {rotate}",
+            remake.access.stencil_option()
+        ),
+        TokenType::Api => {
+            // A level no probe decided is not known to be missing; the new account's checklist has it.
+            let needed: Vec<String> = missing
+                .iter()
+                .filter(|s| s.observed != Observed::Unknown)
+                .map(|s| format!("{} at {}", s.name, s.wanted.ui_name()))
+                .collect();
+            format!(
+                "a store-level API account's scopes cannot be edited: create a new API account with {} and \
+                 the profile's other scopes (`{}` prints the checklist), {rotate}",
+                needed.join(", "),
+                checklist_command(remake)
+            )
+        }
+    }
+}
+
+/// The `bcsetup scopes` command that prints the checklist for the account to create.
+fn checklist_command(remake: &Remake) -> String {
+    let mut command = format!("bcsetup scopes --access {}", remake.access);
+    let default = ScopeSet::default_for(remake.token_type).keys();
+    if remake.scopes != default {
+        command.push_str(" --scopes ");
+        command.push_str(&remake.scopes.join(","));
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bigcommerce::scopes::ScopeSet;
+    use crate::bigcommerce::{Access, Level};
+
+    fn remake(token_type: TokenType, scopes: &ScopeSet, profile: &str) -> Remake {
+        Remake {
+            token_type,
+            access: Access::Modify,
+            scopes: scopes.keys(),
+            profile: profile.to_owned(),
+        }
+    }
+
+    fn short(name: &'static str, observed: Observed) -> Shortfall {
+        Shortfall {
+            name,
+            wanted: Level::Modify,
+            observed,
+            before: None,
+        }
+    }
+
+    #[test]
+    fn a_shortfall_hint_asks_for_a_new_account_never_an_edit() {
+        let missing = [
+            short("Products", Observed::ReadOnly),
+            short("Orders", Observed::None),
+        ];
+        let cases = [
+            (
+                remake(TokenType::Api, &ScopeSet::migration(), "default"),
+                "bcsetup scopes --access modify`",
+            ),
+            (
+                remake(
+                    TokenType::Api,
+                    &ScopeSet::parse("products", TokenType::Api).unwrap(),
+                    "shop",
+                ),
+                "bcsetup scopes --access modify --scopes content,information,marketing,products,\
+                 channel_settings,channel_listings`",
+            ),
+        ];
+        for (remake, checklist) in cases {
+            let failure = VerifyFailure::ScopesMissing {
+                missing: missing.to_vec(),
+                remake: remake.clone(),
+            };
+            let hint = failure.facts().hint;
+            assert!(hint.contains("cannot be edited"), "{hint}");
+            assert!(
+                hint.contains("create a new API account with Products at Modify, Orders at Modify"),
+                "{hint}"
+            );
+            assert!(hint.contains(checklist), "{hint}");
+            assert!(hint.contains("delete the old account"), "{hint}");
+            let init = if remake.profile == "default" {
+                "`bcsetup init`"
+            } else {
+                "`bcsetup init --profile shop`"
+            };
+            assert!(hint.contains(init), "{hint}");
+            assert!(
+                !hint.contains("set Products") && !hint.contains("edit the account"),
+                "{hint}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stencil_shortfall_asks_for_a_new_stencil_token() {
+        let failure = VerifyFailure::ScopeLost {
+            lost: vec![short("Themes", Observed::ReadOnly)],
+            missing: vec![short("Themes", Observed::ReadOnly)],
+            remake: remake(TokenType::Stencil, &ScopeSet::stencil(), "theme"),
+        };
+        let facts = failure.facts();
+        assert_eq!((facts.code, facts.kind), (4, "scope_lost"));
+        assert!(
+            facts
+                .hint
+                .contains("create a new Stencil-CLI token (\"Publish theme\")"),
+            "{}",
+            facts.hint
+        );
+        assert!(
+            facts.hint.contains("`bcsetup init --profile theme`"),
+            "{}",
+            facts.hint
+        );
+        assert!(!facts.hint.contains("API account with"), "{}", facts.hint);
+    }
 }

@@ -27,6 +27,9 @@ pub struct Contract {
 pub enum Purpose {
     /// The token and store check: an endpoint every API account may call (the spec lists no scope).
     Token,
+    /// The store's name and domain (`GET /v2/store`): a GET that proves no scope, because its guard was
+    /// never observed refusing a request.
+    Store,
     /// A read: proves the scope is at least Read-only; a GET, never a body.
     Read,
     /// A write that the API must refuse whatever the store holds.
@@ -50,7 +53,8 @@ pub enum Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Probe {
-    /// The catalog key of the scope it proves; `""` for the token check.
+    /// The catalog key of the scope it proves (for the store request: the scope its spec names); `""`
+    /// for the token check.
     pub scope: String,
     /// What it proves.
     pub purpose: Purpose,
@@ -117,7 +121,9 @@ impl Probe {
             .as_deref()
             .map(serde_json::from_str::<serde_json::Value>);
         let rule_holds = match (self.purpose, self.rule, self.method.as_str(), &body) {
-            (Purpose::Token | Purpose::Read, Rule::Read, "GET", None) => self.required.is_empty(),
+            (Purpose::Token | Purpose::Store | Purpose::Read, Rule::Read, "GET", None) => {
+                self.required.is_empty()
+            }
             (Purpose::Write, Rule::RequiredFieldsMissing, "POST" | "PUT", Some(Ok(body))) => {
                 !self.required.is_empty() && lacks(body, &self.required)
             }

@@ -1,5 +1,5 @@
 use crate::keyring_env;
-use crate::support::{Level, OTHER_STORE, STORE, TestEnv, TokenSpec};
+use crate::support::{Level, OTHER_STORE, STORE, TestEnv, TokenSpec, scope_row};
 
 #[test]
 fn init_stores_the_token_where_secret_tool_finds_it() {
@@ -30,15 +30,10 @@ fn init_stores_the_token_where_secret_tool_finds_it() {
 }
 
 #[test]
-fn init_json_reports_every_scope() {
+fn a_modify_migration_is_proven_without_yes() {
     let mut env = keyring_env!();
     let token = env.token("SENTINELjson0001", TokenSpec::all(STORE, Level::Modify));
-    // Without --yes, Modify on Information & Settings cannot be proven: exit 4, nothing stored.
     let out = env.init(&token, &["--json"]);
-    assert_eq!(out.code, 4, "{}", out.stderr);
-    assert_eq!(out.json()["error"]["kind"], "scopes_unproven");
-    assert!(env.keyring_token().is_none());
-    let out = env.init(&token, &["--json", "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
     assert_eq!(json["ok"], true);
@@ -51,14 +46,48 @@ fn init_json_reports_every_scope() {
     assert_eq!(scopes.len(), 8);
     for s in scopes {
         assert_eq!(s["wanted"], "modify", "{s}");
-        // Information & Settings has no safe write probe, so Modify there is reported as unknown.
-        if s["scope"] == "information" {
-            assert_eq!(s["observed"], "unknown", "{s}");
-        } else {
-            assert_eq!(s["observed"], "modify", "{s}");
-            assert_eq!(s["ok"], true);
-        }
+        assert_eq!(s["observed"], "modify", "{s}");
+        assert_eq!((&s["ok"], &s["advisory"]), (&true.into(), &false.into()), "{s}");
     }
+    // The token check, /v2/store, and a read and a write for each of the eight scopes.
+    assert_eq!(json["requests"], 18);
+    assert_eq!(env.fake.requests().len(), 18);
+    assert!(env.fake.created().is_empty(), "{:?}", env.fake.created());
+    assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+}
+
+#[test]
+fn information_at_read_only_fails_a_modify_migration_with_the_new_account_fix() {
+    let mut env = keyring_env!();
+    let token = env.token(
+        "SENTINELinfo0001",
+        TokenSpec::all(STORE, Level::Modify).with("information", Level::ReadOnly),
+    );
+    let out = env.init(&token, &["--json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["error"]["kind"], "scopes_missing");
+    let info = scope_row(&json, "information");
+    assert_eq!(
+        (&info["observed"], &info["ok"]),
+        (&"read-only".into(), &false.into())
+    );
+    let hint = json["error"]["hint"].as_str().unwrap_or_default();
+    assert!(
+        hint.contains("cannot be edited")
+            && hint.contains("create a new API account with Information & Settings at Modify")
+            && hint.contains("`bcsetup scopes --access modify`")
+            && hint.contains(&format!("`bcsetup init --profile {}`", env.profile))
+            && hint.contains("delete the old account"),
+        "{hint}"
+    );
+    assert!(
+        out.stderr.contains(hint),
+        "the text output gives the same hint: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("edit the account"), "{}", out.stderr);
+    assert!(env.keyring_token().is_none());
 }
 
 #[test]

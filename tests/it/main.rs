@@ -39,6 +39,9 @@ mod remove;
 mod scopes;
 /// `status`.
 mod status;
+/// Stencil-CLI tokens: the preset stencil-cli needs, the advisory scope, theme slots; the
+/// Information & Settings proof when `/v2/store` answers without the scope.
+mod stencil;
 /// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
 mod token_env_exec;
 /// The scope proof and its failure modes against the fake.

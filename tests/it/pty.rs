@@ -162,11 +162,11 @@ fn happy_path_through_the_real_terminal() {
     pty.send(ENTER);
     pty.expect("Client secret");
     pty.type_hidden("");
-    pty.expect("Accept unproven?");
-    pty.send("y");
+    // Every scope, Information & Settings included, is proven at Modify: nothing to accept.
     pty.expect("Saved profile");
     let (code, screen) = pty.finish();
     assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("unproven"), "{screen}");
     assert!(
         !screen.contains(&token),
         "the token was echoed on the terminal:\n{screen}"

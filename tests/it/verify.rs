@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::keyring_env;
-use crate::support::{Fault, Level, OTHER_STORE, STORE, TestEnv, TokenSpec};
+use crate::support::{Fault, Level, OTHER_STORE, STORE, TestEnv, TokenSpec, scope_row};
 
 /// `init --no-verify` into file storage (no keyring needed), then run `verify` against the fake.
 fn stored(token_spec: TokenSpec, token: &str, access: &str) -> TestEnv {
@@ -35,17 +35,9 @@ fn stored(token_spec: TokenSpec, token: &str, access: &str) -> TestEnv {
 #[test]
 fn verify_after_an_offline_init_accepts_what_no_probe_can_prove() {
     let env = stored(TokenSpec::all(STORE, Level::Modify), "SENTINELvfy00001", "modify");
-    let out = env.run(&["verify", "--json"], "");
+    let out = env.run(&["verify", "--json", "--no-check-modify"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let json = out.json();
-    let info = json["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["scope"] == "information")
-        .unwrap()
-        .clone();
-    assert_eq!(info["observed"], "unknown");
+    assert_eq!(scope_row(&out.json(), "information")["observed"], "unknown");
     assert!(env.run(&["status", "--json"], "").json()["profiles"][0]["verified_at"].is_string());
 }
 
@@ -68,10 +60,10 @@ fn read_only_verify_sends_exactly_the_plan() {
             .all(|s| s["observed"] == "read-only" && s["ok"] == true)
     );
     let log = env.fake.requests();
-    // hooks + one read per migration scope (/v2/store doubles as store info), no writes for read-only.
+    // hooks, /v2/store and one read per migration scope; no writes for read-only.
     assert_eq!(
         log.len(),
-        9,
+        10,
         "{:#?}",
         log.iter()
             .map(|r| format!("{} {}", r.method, r.path))
@@ -80,8 +72,13 @@ fn read_only_verify_sends_exactly_the_plan() {
     let mut paths: Vec<_> = log.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
     paths.sort();
     paths.dedup();
-    assert_eq!(paths.len(), 9, "no duplicate requests");
-    assert_eq!(json["requests"], 9);
+    assert_eq!(paths.len(), 10, "no duplicate requests");
+    assert_eq!(json["requests"], 10);
+    assert!(
+        paths.contains(&format!("GET /stores/{STORE}/v3/settings/store/locale")),
+        "the Information & Settings read proof: {paths:?}"
+    );
+    assert!(paths.iter().all(|p| !p.contains("/v2/time")), "{paths:?}");
 }
 
 #[test]
@@ -101,7 +98,6 @@ fn modify_token_is_proven_by_write_probes_that_change_nothing() {
             STORE,
             "--access-token-stdin",
             "--insecure-storage",
-            "--yes",
             "--json",
         ],
         &format!("{token}\n"),
@@ -131,8 +127,8 @@ fn modify_token_is_proven_by_write_probes_that_change_nothing() {
     let writes: Vec<_> = log.iter().filter(|r| r.method != "GET").collect();
     assert_eq!(
         writes.len(),
-        7,
-        "one write probe per migration scope that has one: {writes:#?}"
+        8,
+        "one write probe per migration scope: {writes:#?}"
     );
     for w in &writes {
         assert_eq!(
@@ -147,29 +143,23 @@ fn modify_token_is_proven_by_write_probes_that_change_nothing() {
             "never POST an order"
         );
     }
-    assert_eq!(log.len(), 9 + 7);
-    // verify now accepts the unknown that init accepted, and passes.
+    assert_eq!(log.len(), 10 + 8);
     env.fake.clear_log();
     let out = env.run(&["verify"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(env.fake.requests().len(), 16);
+    assert_eq!(env.fake.requests().len(), 18);
 }
 
 #[test]
 fn read_only_token_with_modify_wanted_is_exit_4_with_every_scope_read_only() {
     let mut env = TestEnv::new();
     let token = env.token("SENTINELvfy00004", TokenSpec::all(STORE, Level::ReadOnly));
-    let out = env.init(&token, &["--insecure-storage", "--yes", "--json"]);
+    let out = env.init(&token, &["--insecure-storage", "--json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
     let json = out.json();
     assert_eq!(json["error"]["kind"], "scopes_missing");
     for s in json["scopes"].as_array().unwrap() {
-        let want = if s["scope"] == "information" {
-            "unknown"
-        } else {
-            "read-only"
-        };
-        assert_eq!(s["observed"], want, "{s}");
+        assert_eq!(s["observed"], "read-only", "{s}");
         assert_eq!(s["ok"], false);
     }
     assert!(!env.config_dir().join("profiles.toml").exists());
@@ -182,7 +172,7 @@ fn one_missing_scope_is_named_with_the_fix() {
         "SENTINELvfy00005",
         TokenSpec::all(STORE, Level::Modify).with("products", Level::None),
     );
-    let out = env.init(&token, &["--insecure-storage", "--yes"]);
+    let out = env.init(&token, &["--insecure-storage"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(
         out.stderr
@@ -190,7 +180,13 @@ fn one_missing_scope_is_named_with_the_fix() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("set Products to Modify"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("create a new API account with Products at Modify"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("set Products to Modify"), "{}", out.stderr);
     assert!(out.stderr.contains("✗"), "the table marks it: {}", out.stderr);
 }
 
@@ -233,7 +229,37 @@ fn rate_limit_is_waited_out_then_the_probe_is_retried() {
         took >= Duration::from_millis(1200),
         "retried before the reset time ({took:?})"
     );
-    assert_eq!(env.fake.requests().len(), 10, "the plan plus exactly one retry");
+    assert_eq!(env.fake.requests().len(), 11, "the plan plus exactly one retry");
+}
+
+#[test]
+fn a_zero_reset_429_storm_is_not_a_retry_storm() {
+    let env = stored(
+        TokenSpec::all(STORE, Level::ReadOnly),
+        "SENTINELvfy00011",
+        "read-only",
+    );
+    // At the turn of a window the reset header can read 0: retrying at once would loop.
+    env.fake.fail_next(
+        10_000,
+        Fault::RateLimited {
+            reset_ms: 0,
+            retry_after_s: None,
+        },
+    );
+    let started = Instant::now();
+    let out = env.run(&["verify"], "");
+    let took = started.elapsed();
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stderr.contains("rate-limiting"), "{}", out.stderr);
+    let sent = env.fake.requests().len();
+    // 10 planned requests: at most 4 each in all, and at least the 250 ms floor between a probe's tries.
+    assert!(sent <= 40, "{sent} requests");
+    assert!(sent > 10, "the probes were retried: {sent}");
+    assert!(
+        took >= Duration::from_millis(250 * 3),
+        "no floor between retries: {took:?}"
+    );
 }
 
 #[test]
@@ -253,7 +279,7 @@ fn server_error_storm_is_exit_5_within_the_deadline() {
         "{:?}",
         started.elapsed()
     );
-    assert!(env.fake.requests().len() <= 9 * 3, "at most 3 tries per probe");
+    assert!(env.fake.requests().len() <= 10 * 3, "at most 3 tries per probe");
     env.set_env("BCSETUP_API_BASE", "http://127.0.0.1:9"); // discard port: connection refused
     let out = env.run(&["verify"], "");
     assert_eq!(out.code, 5, "{}", out.stderr);

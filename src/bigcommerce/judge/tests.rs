@@ -2,8 +2,6 @@
 //! BigCommerce gives (by request), the wanted access and what may stay unproven, and the expected
 //! outcome: a passing report with its observed levels, or the failure with its cause.
 
-use std::collections::BTreeMap;
-
 use bytes::Bytes;
 
 use super::*;
@@ -73,7 +71,7 @@ fn failure_kind(f: &VerifyFailure) -> (&'static str, Vec<&'static str>) {
         VerifyFailure::Rejected { .. } => ("rejected", vec![]),
         VerifyFailure::WrongStore { .. } => ("wrong_store", vec![]),
         VerifyFailure::Unhealthy { .. } => ("unhealthy", vec![]),
-        VerifyFailure::ScopesMissing { missing } => ("scopes_missing", names(missing)),
+        VerifyFailure::ScopesMissing { missing, .. } => ("scopes_missing", names(missing)),
         VerifyFailure::ScopesUnproven { unproven } => ("scopes_unproven", names(unproven)),
         VerifyFailure::ProbeChangedData { request, .. } => ("probe_changed_data", vec![request.path]),
         VerifyFailure::Revoked { .. } => ("revoked", vec![]),
@@ -87,22 +85,59 @@ fn products() -> ScopeSet {
 
 const ROWS: &[Row] = &[
     Row {
-        name: "every read and write passes the scope check; Information & Settings unproven but accepted",
-        access: Access::Modify,
-        scopes: ScopeSet::migration,
-        check_modify: true,
-        accept_unknown: true,
-        rule: full_modify,
-        expect: Expect::Pass(&[("products", Observed::Modify), ("information", Observed::Unknown)]),
-    },
-    Row {
-        name: "the same without acceptance: only unknowns are left",
+        name: "every read and write passes the scope check: all eight at Modify, with nothing to accept",
         access: Access::Modify,
         scopes: ScopeSet::migration,
         check_modify: true,
         accept_unknown: false,
         rule: full_modify,
-        expect: Expect::Fail("scopes_unproven", &["Information & Settings"]),
+        expect: Expect::Pass(&[("products", Observed::Modify), ("information", Observed::Modify)]),
+    },
+    Row {
+        name: "Information & Settings write refused: read-only, and the migration fails",
+        access: Access::Modify,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match (r.method, r.path) {
+            (Method::Get, _) => Answer::Success(200),
+            (_, "/v2/currencies") => Answer::Forbidden,
+            _ => Answer::Invalid(400),
+        },
+        expect: Expect::Fail("scopes_missing", &["Information & Settings"]),
+    },
+    Row {
+        name: "/v2/store answers but the locale read is refused: the scope is not granted",
+        access: Access::ReadOnly,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match r.path {
+            "/v3/settings/store/locale" => Answer::Forbidden,
+            _ => Answer::Success(200),
+        },
+        expect: Expect::Fail("scopes_missing", &["Information & Settings"]),
+    },
+    Row {
+        name: "/v2/store refused while the locale read passes: the scope is proven, the name unknown",
+        access: Access::ReadOnly,
+        scopes: ScopeSet::migration,
+        check_modify: true,
+        accept_unknown: false,
+        rule: |r| match r.path {
+            "/v2/store" => Answer::Forbidden,
+            _ => Answer::Success(200),
+        },
+        expect: Expect::Pass(&[("information", Observed::ReadOnly)]),
+    },
+    Row {
+        name: "--no-check-modify leaves only unknowns, which fail without acceptance",
+        access: Access::Modify,
+        scopes: products,
+        check_modify: false,
+        accept_unknown: false,
+        rule: full_modify,
+        expect: Expect::Fail("scopes_unproven", &["Information & Settings", "Products"]),
     },
     Row {
         name: "read-only access needs no write probe",
@@ -171,7 +206,7 @@ const ROWS: &[Row] = &[
             Method::Get => Answer::Success(200),
             _ => Answer::Forbidden,
         },
-        expect: Expect::Fail("scopes_missing", &["Products"]),
+        expect: Expect::Fail("scopes_missing", &["Information & Settings", "Products"]),
     },
     Row {
         name: "a read refused with 403: the scope is not granted at all",
@@ -199,7 +234,7 @@ const ROWS: &[Row] = &[
             (false, Method::Get) => Answer::Success(200),
             (false, _) => Answer::Success(201),
         },
-        expect: Expect::Fail("probe_changed_data", &["/v3/catalog/products"]),
+        expect: Expect::Fail("probe_changed_data", &["/v2/currencies"]),
     },
     Row {
         name: "--no-check-modify: Modify is unknown, accepted where init accepted it",
@@ -217,7 +252,56 @@ const ROWS: &[Row] = &[
         check_modify: true,
         accept_unknown: false,
         rule: full_modify,
+        expect: Expect::Pass(&[("themes", Observed::Modify), ("information", Observed::ReadOnly)]),
+    },
+    Row {
+        name: "Stencil preset: a theme upload refused with 409 (upload limit) proves Modify",
+        access: Access::Modify,
+        scopes: ScopeSet::stencil,
+        check_modify: true,
+        accept_unknown: false,
+        rule: |r| match r.method {
+            Method::Get => Answer::Success(200),
+            _ => Answer::Conflict,
+        },
         expect: Expect::Pass(&[("themes", Observed::Modify)]),
+    },
+    Row {
+        name: "Stencil preset without Channel Settings: a warning, not a failure",
+        access: Access::Modify,
+        scopes: ScopeSet::stencil,
+        check_modify: true,
+        accept_unknown: false,
+        rule: |r| match (r.method, r.path) {
+            (_, "/v3/channels?limit=1") => Answer::Forbidden,
+            (Method::Get, _) => Answer::Success(200),
+            _ => Answer::Invalid(400),
+        },
+        expect: Expect::Pass(&[("channel_settings", Observed::None), ("themes", Observed::Modify)]),
+    },
+    Row {
+        name: "Stencil preset without the locale read: `stencil start` would fail, so the check fails",
+        access: Access::ReadOnly,
+        scopes: ScopeSet::stencil,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match r.path {
+            "/v3/settings/store/locale" => Answer::Forbidden,
+            _ => Answer::Success(200),
+        },
+        expect: Expect::Fail("scopes_missing", &["Information & Settings"]),
+    },
+    Row {
+        name: "Stencil preset without sites: fails",
+        access: Access::ReadOnly,
+        scopes: ScopeSet::stencil,
+        check_modify: true,
+        accept_unknown: true,
+        rule: |r| match r.path {
+            "/v3/sites?limit=1" => Answer::Forbidden,
+            _ => Answer::Success(200),
+        },
+        expect: Expect::Fail("scopes_missing", &["Sites & Routes"]),
     },
 ];
 
@@ -252,89 +336,5 @@ fn the_judgement_table() {
     }
 }
 
-#[test]
-fn the_store_is_named_only_when_store_info_answered() {
-    let plan = ProbePlan::new(TokenType::Api, Access::ReadOnly, &products(), true);
-    let report = judge(&plan, &evidence(&plan, &full_modify), &store(), "shop", &|_| true).unwrap();
-    assert_eq!(report.store.name.as_deref(), Some("Test Store"));
-    assert_eq!(report.store.domain.as_deref(), Some("shop.example"));
-    let refused = |r: Request| {
-        if r == STORE_INFO {
-            Answer::Forbidden
-        } else {
-            Answer::Success(200)
-        }
-    };
-    let failed = judge(&plan, &evidence(&plan, &refused), &store(), "shop", &|_| true).unwrap_err();
-    let report = failed.report.unwrap();
-    assert_eq!(report.store.name, None);
-    assert_eq!(report.store.hash, store());
-}
-
-#[test]
-fn a_defect_keeps_the_start_of_the_body_to_find_what_was_created() {
-    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &products(), true);
-    let created = |r: Request| match r.method {
-        Method::Get => Answer::Success(200),
-        _ => Answer::Success(201),
-    };
-    let failed = judge(&plan, &evidence(&plan, &created), &store(), "shop", &|_| true).unwrap_err();
-    let VerifyFailure::ProbeChangedData { status, excerpt, .. } = failed.failure else {
-        panic!("{:?}", failed.failure)
-    };
-    assert_eq!((status, excerpt.as_str()), (201, r#"{"data":{"id":42}}"#));
-}
-
-#[test]
-fn regressions_are_named_only_for_what_passed_before() {
-    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &products(), true);
-    let read_only = |r: Request| match r.method {
-        Method::Get => Answer::Success(200),
-        _ => Answer::Forbidden,
-    };
-    let failed = judge(&plan, &evidence(&plan, &read_only), &store(), "shop", &|_| true).unwrap_err();
-    let report = failed.report.as_deref();
-    let was_modify = BTreeMap::from([("products".to_owned(), Observed::Modify)]);
-    let cases: [(bool, &BTreeMap<String, Observed>, &str); 3] = [
-        (true, &was_modify, "scope_lost"),
-        (true, &BTreeMap::new(), "scopes_missing"),
-        (
-            false,
-            &BTreeMap::from([("products".to_owned(), Observed::ReadOnly)]),
-            "scopes_missing",
-        ),
-    ];
-    for (verified, before, kind) in cases {
-        let reworded = regression(failed.failure.clone(), report, verified, before);
-        assert_eq!(failure_kind(&reworded).0, kind, "{before:?}");
-        if let VerifyFailure::ScopeLost { lost, missing } = reworded {
-            assert_eq!(lost[0].before, Some(Observed::Modify));
-            assert_eq!(missing.len(), 1);
-        }
-    }
-    let rejected = VerifyFailure::Rejected { store: store() };
-    assert_eq!(
-        failure_kind(&regression(rejected.clone(), None, true, &BTreeMap::new())).0,
-        "revoked"
-    );
-    assert_eq!(
-        failure_kind(&regression(rejected, None, false, &BTreeMap::new())).0,
-        "rejected"
-    );
-}
-
-#[test]
-fn unproven_names_only_the_unknown_rows() {
-    let plan = ProbePlan::new(TokenType::Api, Access::Modify, &ScopeSet::migration(), true);
-    let report = judge(&plan, &evidence(&plan, &full_modify), &store(), "shop", &|_| true).unwrap();
-    let Some(VerifyFailure::ScopesUnproven { unproven: rows }) = unproven(&report) else {
-        panic!("Information & Settings has no write probe")
-    };
-    assert_eq!(
-        rows.iter().map(|s| s.name).collect::<Vec<_>>(),
-        ["Information & Settings"]
-    );
-    let ro = ProbePlan::new(TokenType::Api, Access::ReadOnly, &ScopeSet::migration(), true);
-    let report = judge(&ro, &evidence(&ro, &full_modify), &store(), "shop", &|_| false).unwrap();
-    assert!(unproven(&report).is_none());
-}
+/// The cases outside the table: the store name, defects, regressions, unproven and advisory rows.
+mod cases;

@@ -41,9 +41,12 @@ pub static SCOPES: &[Scope] = &[
         offered: Offered::Both,
         migration: true,
         required: true,
-        read_probe: Some(Request::get("/v2/store")),
-        // store_information.v2.yml documents only GET /store and GET /time: no write to probe with.
-        write_probe: None,
+        // settings.v3.yml, getSettingsLocale: guarded by this scope, and `stencil start` needs it. Not
+        // /v2/store or /v2/time: the latter answered a token with no store scopes (docs/bigcommerce.md).
+        read_probe: Some(Request::get("/v3/settings/store/locale")),
+        // currencies.v2.yml, createCurrency: requires `name`, `currency_code`, `currency_exchange_rate`,
+        // `token_location`, `token`, `decimal_token`, `thousands_token` and `decimal_places`; `{}` has none.
+        write_probe: Some(Request::post("/v2/currencies", "{}")),
     },
     Scope {
         key: "marketing",
@@ -166,7 +169,8 @@ pub static SCOPES: &[Scope] = &[
         required: false,
         read_probe: Some(Request::get("/v3/themes")),
         // themes.v3.yml, uploadStoreTheme: a multipart/form-data upload whose object requires `file`; a JSON
-        // `{}` carries no file, so there is nothing to upload.
+        // `{}` carries no file, so there is nothing to upload. A 409 (upload limit reached, or an upload in
+        // progress: stencil-cli's `postTheme`) is a refusal after the scope check, like the 400.
         write_probe: Some(Request::post("/v3/themes", "{}")),
     },
     Scope::unprobed(

@@ -12,7 +12,7 @@ mod fixture;
 
 use fixture::{Probe, Purpose};
 
-use super::super::probe::HOOKS;
+use super::super::probe::{HOOKS, STORE_INFO};
 use super::{Request, SCOPES};
 
 /// Every request the catalog can send, as (scope key, purpose, request), in catalog order.
@@ -22,9 +22,13 @@ fn catalog_requests() -> Vec<(&'static str, Purpose, Request)> {
         let write = scope.write_probe.map(|r| (scope.key, Purpose::Write, r));
         read.into_iter().chain(write)
     });
-    std::iter::once(("", Purpose::Token, HOOKS))
-        .chain(scoped)
-        .collect()
+    [
+        ("", Purpose::Token, HOOKS),
+        ("information", Purpose::Store, STORE_INFO),
+    ]
+    .into_iter()
+    .chain(scoped)
+    .collect()
 }
 
 #[test]
@@ -64,7 +68,7 @@ fn each_request_is_guarded_by_its_scope_and_named_with_its_source() {
         let request = probe.request();
         let expected = match probe.purpose {
             Purpose::Token => "",
-            Purpose::Read | Purpose::Write => {
+            Purpose::Store | Purpose::Read | Purpose::Write => {
                 super::find(&probe.scope)
                     .unwrap_or_else(|| panic!("{request}: unknown scope {:?}", probe.scope))
                     .param

@@ -34,8 +34,34 @@ fn parse_keeps_required_scopes_and_catalog_order() {
             "channel_listings"
         ]
     );
+    // A Stencil-CLI token keeps what `stencil start` and `stencil push` cannot do without.
     let stencil = ScopeSet::parse("themes", TokenType::Stencil).unwrap();
-    assert_eq!(stencil.keys(), ["themes"]);
+    assert_eq!(stencil.keys(), ["information", "themes", "sites"]);
+    let advisory = ScopeSet::parse("channel_settings", TokenType::Stencil).unwrap();
+    assert_eq!(
+        advisory.keys(),
+        ["information", "channel_settings", "themes", "sites"]
+    );
+}
+
+#[test]
+fn a_stored_stencil_profile_gains_the_locale_read() {
+    // What bcsetup before the locale read saved for a Stencil-CLI profile.
+    let old = ScopeSet::from_keys(["themes", "sites", "channel_settings"]);
+    assert_eq!(old.with_required(TokenType::Stencil), ScopeSet::stencil());
+    let api = ScopeSet::from_keys(["products"]).with_required(TokenType::Api);
+    assert!(api.contains("information") && !api.contains("themes"));
+}
+
+#[test]
+fn only_channel_settings_of_the_stencil_preset_is_advisory() {
+    let advisory: Vec<_> = SCOPES
+        .iter()
+        .filter(|s| need(s, TokenType::Stencil) == Need::Advisory)
+        .map(|s| s.key)
+        .collect();
+    assert_eq!(advisory, ["channel_settings"]);
+    assert!(SCOPES.iter().all(|s| need(s, TokenType::Api) == Need::Required));
 }
 
 #[test]

@@ -134,7 +134,7 @@ pub(super) enum Remedy {
     NewAccountToken,
     /// Type the store again.
     ChangeStore,
-    /// Send the same probes again.
+    /// Send the same probes again (an answer that decided nothing may decide now).
     CheckAgain,
     /// Pick another access level or other scopes.
     ChangeWanted,
@@ -155,9 +155,12 @@ impl Remedy {
                 VerifyFailure::Rejected { .. }
                 | VerifyFailure::WrongStore { .. }
                 | VerifyFailure::Revoked { .. } => Some(&[ReenterToken, ChangeStore, Cancel]),
-                VerifyFailure::ScopesMissing { .. }
-                | VerifyFailure::ScopesUnproven { .. }
-                | VerifyFailure::ScopeLost { .. } => {
+                // The account's scopes cannot be edited: only a new account's token can fix it.
+                VerifyFailure::ScopesMissing { .. } | VerifyFailure::ScopeLost { .. } => {
+                    Some(&[NewAccountToken, ChangeWanted, Cancel])
+                }
+                // An undecided answer (a 5xx on a write probe) may decide on a second try.
+                VerifyFailure::ScopesUnproven { .. } => {
                     Some(&[CheckAgain, NewAccountToken, ChangeWanted, Cancel])
                 }
                 VerifyFailure::ProbeChangedData { .. } | VerifyFailure::Unhealthy { .. } => None,
@@ -171,9 +174,9 @@ impl Remedy {
     pub(super) fn label(self) -> &'static str {
         match self {
             Remedy::ReenterToken => "Re-enter the access token",
-            Remedy::NewAccountToken => "Re-enter the access token (a new API account)",
+            Remedy::NewAccountToken => "Paste the access token of a new account (scopes can't be edited)",
             Remedy::ChangeStore => "Change the store",
-            Remedy::CheckAgain => "Check again (after changing the scopes in the control panel)",
+            Remedy::CheckAgain => "Check the same token again",
             Remedy::ChangeWanted => "Change the access level or scopes wanted",
             Remedy::TryAgain => "Try again",
             Remedy::Cancel => "Cancel",

@@ -59,8 +59,16 @@ const CASES: &[Case] = &[
         requests: None,
     },
     Case {
-        name: "Modify on Information & Settings cannot be proven without --yes",
-        args: || init_args(Access::Modify, "products"),
+        name: "the eight migration scopes at Modify are proven without --yes",
+        args: || init_args(Access::Modify, "customers,orders,products"),
+        token: Some(TOKEN_MOD),
+        expect: None,
+        // hooks, /v2/store, and a read and a write for each of the eight scopes
+        requests: Some(18),
+    },
+    Case {
+        name: "a scope with no probe (Carts) cannot be proven without --yes",
+        args: || init_args(Access::Modify, "products,carts"),
         token: Some(TOKEN_MOD),
         expect: Some("scopes_unproven"),
         requests: None,
@@ -69,7 +77,7 @@ const CASES: &[Case] = &[
         name: "--yes accepts what no probe can prove",
         args: || InitArgs {
             yes: true,
-            ..init_args(Access::Modify, "products")
+            ..init_args(Access::Modify, "products,carts")
         },
         token: Some(TOKEN_MOD),
         expect: None,
@@ -197,11 +205,12 @@ fn levels_no_probe_proves_are_accepted_on_the_terminal() {
     let mut replies = Vec::from(paste(&token));
     replies.push(Reply::Yes(true)); // accept unproven
     let ctx = w.terminal(&[], replies);
-    run(&init_args(Access::Modify, "products"), &ctx).unwrap();
+    run(&init_args(Access::Modify, "products,carts"), &ctx).unwrap();
     let profile = profile(&ctx).unwrap();
+    assert_eq!(profile.scopes_observed.get("carts"), Some(&Observed::Unknown));
     assert_eq!(
         profile.scopes_observed.get("information"),
-        Some(&Observed::Unknown)
+        Some(&Observed::Modify)
     );
     assert_eq!(profile.scopes_observed.get("products"), Some(&Observed::Modify));
     assert_eq!(w.unused(), 0);

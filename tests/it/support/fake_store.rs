@@ -29,8 +29,10 @@
 //! | POST | `/v2/pages` | `content` | needs `type`, `name`, `body` (spec) → 200 |
 //! | GET | `/v3/customers` | `customers` | 200 empty list |
 //! | POST | `/v3/customers` | `customers` | non-empty array, each needs `email`, `first_name`, `last_name` → 200 |
-//! | GET | `/v2/store` | `information` | 200 store info |
+//! | GET | `/v2/store` | `information` | 200 store info; any token of the store after [`FakeStore::open_store_info`] |
 //! | GET | `/v3/settings/store/locale` | `information` | 200 locale settings |
+//! | GET | `/v2/currencies` | `information` | 200 with US Dollar |
+//! | POST | `/v2/currencies` | `information` | needs `name`, `currency_code`, `currency_exchange_rate`, `token_location`, `token`, `decimal_token`, `thousands_token`, `decimal_places` → 200 |
 //! | GET | `/v2/coupons` | `marketing` | 204 |
 //! | GET | `/v2/coupons/count` | `marketing` | 200 `{"count": 0}` |
 //! | POST | `/v2/coupons` | `marketing` | needs `name`, `type`, `amount`, `applies_to`, `code` → 201 |
@@ -46,7 +48,7 @@
 //! | GET | `/v3/channels/{id}/listings` | `channel_listings` | 200 empty list (any channel, as the spec says) |
 //! | POST | `/v3/channels/{id}/listings` | `channel_listings` | non-empty array, each needs `product_id`, `state`, `variants` → 200 |
 //! | GET | `/v3/themes` | `themes` | 200 with Cornerstone |
-//! | POST | `/v3/themes` | `themes` | multipart with a `file` part → 201; anything else → 400 |
+//! | POST | `/v3/themes` | `themes` | 409 after [`FakeStore::fill_theme_slots`]; else multipart with a `file` part → 201, anything else → 400 |
 //! | GET | `/v3/sites` | `sites` | 200 empty list |
 //! | POST | `/v3/sites` | `sites` | anything → 201: `createSite` marks no field required, so never probe it |
 //! | PUT | `/v3/sites/{id}/routes/{id}` | `sites` | needs `type`, `matching`, `route` → else 422; then 404 (no sites) |
@@ -234,6 +236,19 @@ impl FakeStore {
         lock(&self.state).tokens.insert(token.to_owned(), spec);
     }
 
+    /// Makes `GET /v2/store` of `hash` answer any valid token of the store, whatever its scopes: the
+    /// real API was never seen refusing it, and `GET /v2/time` (always open here) answered a token with no
+    /// store scopes.
+    pub fn open_store_info(&self, hash: &str) {
+        lock(&self.state).open_store_info.insert(hash.to_owned());
+    }
+
+    /// Fills `hash`'s theme slots: a theme upload that passed the scope check answers 409 "You have
+    /// reached your upload limit", as stencil-cli's `postTheme` expects.
+    pub fn fill_theme_slots(&self, hash: &str) {
+        lock(&self.state).themes_full.insert(hash.to_owned());
+    }
+
     /// Deletes the token's API account: later requests with it get 401.
     pub fn revoke(&self, token: &str) {
         lock(&self.state).revoked.insert(token.to_owned());
@@ -337,6 +352,8 @@ struct State {
     created: Vec<String>,
     unrouted: Vec<String>,
     quotas: HashMap<String, Window>,
+    open_store_info: HashSet<String>,
+    themes_full: HashSet<String>,
 }
 
 /// One store's current rate-limit window.
@@ -594,8 +611,15 @@ fn answer(state: &mut State, method: &Method, path: &str, token: Option<&str>, b
             "The requested resource was not found.",
         );
     };
-    if route.scope.is_some_and(|key| spec.level(key) < needed) {
+    let open = matches!(route.answer, Answer::Store) && state.open_store_info.contains(target.hash);
+    if route.scope.is_some_and(|key| spec.level(key) < needed) && !open {
         return error(api, StatusCode::FORBIDDEN, SCOPE_TITLE);
+    }
+    if matches!(route.answer, Answer::Create(Shape::Upload, _)) && state.themes_full.contains(target.hash) {
+        return v3_error(
+            StatusCode::CONFLICT,
+            "You have reached your upload limit. In order to proceed, you'll need to delete at least one theme.",
+        );
     }
     if *method == Method::DELETE {
         state.created.push(format!("DELETE {plain_path}"));
@@ -716,6 +740,8 @@ const ROUTES: &[Route] = {
         route("POST", V3, "customers", "customers", Create(Array(&["email", "first_name", "last_name"]), 200)),
         route("GET", V2, "store", "information", Store),
         route("GET", V3, "settings/store/locale", "information", Json(LOCALE)),
+        route("GET", V2, "currencies", "information", Json(CURRENCIES)),
+        route("POST", V2, "currencies", "information", Create(Object(&["name", "currency_code", "currency_exchange_rate", "token_location", "token", "decimal_token", "thousands_token", "decimal_places"]), 200)),
         route("GET", V2, "coupons", "marketing", List),
         route("GET", V2, "coupons/count", "marketing", Json(r#"{"count": 0}"#)),
         route("POST", V2, "coupons", "marketing", Create(Object(&["name", "type", "amount", "applies_to", "code"]), 201)),
@@ -737,6 +763,9 @@ const ROUTES: &[Route] = {
         route("PUT", V3, "sites/{id}/routes/{id}", "sites", Update(Object(&["type", "matching", "route"]))),
     ]
 };
+
+const CURRENCIES: &str =
+    r#"[{"id": 1, "is_default": true, "currency_code": "USD", "name": "US Dollar", "enabled": true}]"#;
 
 const LOCALE: &str = r#"{"data": {"default_shopper_language": "en", "shopper_language_selection_method": "default_shopper_language"}, "meta": {}}"#;
 

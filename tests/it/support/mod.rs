@@ -42,6 +42,15 @@ impl Outcome {
     }
 }
 
+/// The row of one scope in a JSON verification report.
+pub fn scope_row(report: &serde_json::Value, scope: &str) -> serde_json::Value {
+    report["scopes"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["scope"] == scope))
+        .cloned()
+        .unwrap_or_else(|| panic!("no row for {scope}: {report}"))
+}
+
 /// One test's world.
 pub struct TestEnv {
     /// Root of the test's files; the config dir is `<root>/config`.

@@ -1,0 +1,67 @@
+//! Unit tests of `exec`: exit codes, the signal mask, a command that cannot start, the stencil file.
+
+use super::*;
+
+#[cfg(unix)]
+#[test]
+fn exit_codes_pass_through_and_signals_become_128_plus_n() {
+    use std::os::unix::process::ExitStatusExt;
+    // Raw wait statuses: the code in the second byte, or the signal number in the low bits.
+    assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
+    assert_eq!(exit_code(ExitStatus::from_raw(42 << 8)), 42);
+    assert_eq!(exit_code(ExitStatus::from_raw(15)), 143);
+    assert_eq!(exit_code(ExitStatus::from_raw(2)), 130);
+}
+
+#[cfg(unix)]
+#[test]
+fn ignored_signals_are_read_from_the_status_mask() {
+    use platform::{is_in, parse_sig_ign};
+    let status = "Name:\tbcsetup\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000003\n";
+    let mask = parse_sig_ign(status);
+    // 3 = SIGHUP (1) and SIGINT (2) ignored, as under `nohup cmd &` in a script.
+    assert!(is_in(mask, 1) && is_in(mask, 2) && !is_in(mask, 15));
+    assert_eq!(parse_sig_ign("SigIgn:\tzz\n"), 0);
+    assert_eq!(parse_sig_ign(""), 0);
+    assert!(!is_in(u64::MAX, 0) && !is_in(u64::MAX, 65));
+}
+
+#[test]
+fn a_command_that_cannot_start_is_126_or_127() {
+    let program = OsString::from("no-such-program");
+    let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+    assert_eq!(not_run(&program, &missing).exit_code(), 127);
+    let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+    let err = not_run(&program, &denied);
+    assert_eq!(err.exit_code(), 126);
+    assert!(err.to_string().contains("no-such-program"), "{err}");
+}
+
+#[test]
+fn stencil_file_is_private_exclusive_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(STENCIL_FILE);
+    let token = AccessToken::parse(&SecretString::from(r#"to"k\en"#.to_owned())).unwrap();
+    let file = StencilFile::create(dir.path(), &token).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(json, serde_json::json!({ "accessToken": r#"to"k\en"# }));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // A second run must not clobber the first one's (or the user's) file.
+    let again = StencilFile::create(dir.path(), &token).err().unwrap();
+    assert_eq!(again.exit_code(), 2);
+    assert!(again.to_string().contains("already exists"), "{again}");
+    assert!(path.exists());
+    drop(file);
+    assert!(!path.exists());
+    let missing = StencilFile::create(&dir.path().join("nope"), &token)
+        .err()
+        .unwrap();
+    assert!(
+        missing.to_string().contains("not an existing directory"),
+        "{missing}"
+    );
+}
