@@ -127,7 +127,7 @@ fn next_steps(ctx: &Context, rotated: bool) {
     if rotated {
         ctx.printer.info(
             "Now delete the old API account in the control panel (Settings › Store-level API accounts). \
-             Webhooks, metafields and scripts it created are deleted with it.",
+             Webhooks it created stop with it, and only it could reach its metafields and scripts.",
         );
     }
 }
