@@ -129,7 +129,7 @@ fn rotation_needs_yes_and_keeps_the_old_token_until_the_new_one_is_proven() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("Webhooks, metafields and scripts"),
+        out.stderr.contains("Webhooks it created stop with it"),
         "{}",
         out.stderr
     );
