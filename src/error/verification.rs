@@ -175,15 +175,18 @@ fn scope_fix(missing: &[Shortfall], remake: &Remake) -> String {
     } else {
         format!(" --profile {}", remake.profile)
     };
-    let rotate = format!(
-        "run `bcsetup init{profile}` with its credentials (this rotates the profile), then delete the old \
-         account in the control panel"
-    );
+    // On a saved profile this `init` is a rotation: the working credentials stay until the new ones pass.
+    let rotate = |old: &str| {
+        format!(
+            "run `bcsetup init{profile}` again with its credentials, then delete the old {old} in the control panel"
+        )
+    };
     match remake.token_type {
         TokenType::Stencil => format!(
             "a Stencil-CLI token's scopes are a fixed preset that cannot be edited: create a new Stencil-CLI \
-             token (\"{}\"), {rotate}",
-            remake.access.stencil_option()
+             token (\"{}\"), {}",
+            remake.access.stencil_option(),
+            rotate("token")
         ),
         TokenType::Api => {
             // A level no probe decided is not known to be missing; the new account's checklist has it.
@@ -192,11 +195,17 @@ fn scope_fix(missing: &[Shortfall], remake: &Remake) -> String {
                 .filter(|s| s.observed != Observed::Unknown)
                 .map(|s| format!("{} at {}", s.name, s.wanted.ui_name()))
                 .collect();
+            let others = if needed.len() < remake.scopes.len() {
+                " and the profile's other scopes"
+            } else {
+                ""
+            };
             format!(
-                "a store-level API account's scopes cannot be edited: create a new API account with {} and \
-                 the profile's other scopes (`{}` prints the checklist), {rotate}",
+                "a store-level API account's scopes cannot be edited: create a new API account with {}{others} \
+                 (`{}` prints the checklist), {}",
                 needed.join(", "),
-                checklist_command(remake)
+                checklist_command(remake),
+                rotate("account")
             )
         }
     }
@@ -281,7 +290,21 @@ mod tests {
                 !hint.contains("set Products") && !hint.contains("edit the account"),
                 "{hint}"
             );
+            assert!(
+                hint.contains("Orders at Modify and the profile's other scopes"),
+                "{hint}"
+            );
         }
+        // Every wanted scope is short: there are no others to keep.
+        let all = VerifyFailure::ScopesMissing {
+            missing: missing.to_vec(),
+            remake: remake(
+                TokenType::Api,
+                &ScopeSet::from_keys(["products", "orders"]),
+                "default",
+            ),
+        };
+        assert!(!all.facts().hint.contains("other scopes"), "{}", all.facts().hint);
     }
 
     #[test]
