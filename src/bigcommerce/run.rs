@@ -195,14 +195,10 @@ async fn run_probe(client: &Client, request: Request, limits: Limits, shared: &S
                     Retry::Done => return (Ok((request, answer, response.body)), attempts),
                 }
             }
-            Err(e) => {
-                tally.failed += 1;
-                if tally.failed < limits.max_tries && !e.is_builder() {
-                    backoff(limits.backoff, tally.failed, jitter_unit())
-                } else {
-                    return (Err(Unreachable(describe(&e))), attempts);
-                }
-            }
+            Err(e) => match failed_try(limits, &mut tally).filter(|_| !e.is_builder()) {
+                Some(wait) => wait,
+                None => return (Err(Unreachable(describe(&e))), attempts),
+            },
         };
         if shared.abort.load(Ordering::SeqCst) {
             let msg = format!("{request} was not retried: probing stopped after a write probe succeeded");
@@ -232,9 +228,10 @@ fn retry_after_answer(
 ) -> Retry {
     match answer {
         Answer::RateLimited(Some(header)) => {
-            let wait = rate_limit_delay(header, jitter_unit());
             tally.rate_limited += 1;
-            tally.waited += wait;
+            // The budget counts what BigCommerce asked for, not the jitter: a full 30 s window must
+            // still be waited out once.
+            tally.waited += header.max(RATE_LIMIT_FLOOR);
             if tally.rate_limited > limits.max_rate_limited || tally.waited > limits.rate_limit_budget {
                 return Retry::GiveUp(format!(
                     "BigCommerce kept rate-limiting {request} ({} answers of 429 in a row); the store's API \
@@ -242,21 +239,25 @@ fn retry_after_answer(
                     tally.rate_limited
                 ));
             }
-            Retry::After(wait)
+            Retry::After(rate_limit_delay(header, jitter_unit()))
         }
-        Answer::RateLimited(None) | Answer::Unhealthy(_) => {
-            tally.failed += 1;
-            if tally.failed < limits.max_tries {
-                Retry::After(backoff(limits.backoff, tally.failed, jitter_unit()).max(RATE_LIMIT_FLOOR))
-            } else {
-                Retry::GiveUp(format!(
-                    "{request} answered {status} after {} tries",
-                    tally.failed
-                ))
-            }
-        }
+        Answer::RateLimited(None) | Answer::Unhealthy(_) => match failed_try(limits, tally) {
+            Some(wait) => Retry::After(wait),
+            None => Retry::GiveUp(format!(
+                "{request} answered {status} after {} tries",
+                tally.failed
+            )),
+        },
         _ => Retry::Done,
     }
+}
+
+/// Count a failed try (5xx, header-less 429, transport error): the jittered backoff before the next
+/// one, never under `RATE_LIMIT_FLOOR`, or `None` when the tries are spent.
+fn failed_try(limits: Limits, tally: &mut Tally) -> Option<Duration> {
+    tally.failed += 1;
+    (tally.failed < limits.max_tries)
+        .then(|| backoff(limits.backoff, tally.failed, jitter_unit()).max(RATE_LIMIT_FLOOR))
 }
 
 /// The wait after a 429 whose headers asked for `header`: never less than `RATE_LIMIT_FLOOR`, plus up
@@ -358,6 +359,28 @@ mod tests {
         );
         assert_eq!(waits.len(), limits.max_rate_limited as usize);
         assert!(waits.iter().all(|w| *w >= RATE_LIMIT_FLOOR), "{waits:?}");
+    }
+
+    #[test]
+    fn a_full_window_reset_is_waited_out_within_the_budget() {
+        // BigCommerce's window is 30 s, the same as the budget: the jitter must not push it over.
+        let limits = Limits::default();
+        let mut tally = Tally::default();
+        let full = Answer::RateLimited(Some(limits.rate_limit_budget));
+        for _ in 0..50 {
+            let mut tally = Tally::default();
+            let retry = retry_after_answer(PROBE, full, 429, limits, &mut tally);
+            assert!(
+                matches!(retry, Retry::After(w) if w >= limits.rate_limit_budget),
+                "{retry:?}"
+            );
+        }
+        let _ = retry_after_answer(PROBE, full, 429, limits, &mut tally);
+        let twice = retry_after_answer(PROBE, full, 429, limits, &mut tally);
+        assert!(
+            matches!(twice, Retry::GiveUp(_)),
+            "a second full wait is over the budget: {twice:?}"
+        );
     }
 
     #[test]
