@@ -65,6 +65,13 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The scopes to verify: those saved, plus any the token type requires now. A profile saved before
+    /// a scope joined its preset (Information & Settings for Stencil-CLI tokens) is checked for what its
+    /// tools need today.
+    pub fn wanted_scopes(&self) -> ScopeSet {
+        ScopeSet::from_keys(self.scopes_wanted.iter().map(String::as_str)).with_required(self.token_type)
+    }
+
     /// The scopes of `set` that the last verification did not prove at `level` (never observed, or
     /// observed below it): what a command about to rely on them should warn about, without a request.
     pub fn unproven(&self, set: &ScopeSet, level: Level) -> Vec<&'static Scope> {

@@ -222,11 +222,11 @@ impl ScopeSet {
     /// older bcsetup gets the scopes added since, so `verify` checks what the tools need today.
     #[must_use]
     pub fn with_required(self, token_type: TokenType) -> Self {
-        let required = SCOPES.iter().filter(|s| match token_type {
-            TokenType::Api => s.required,
-            TokenType::Stencil => STENCIL_PRESET.contains(&(s.key, Need::Required)),
-        });
-        Self::from_scopes(self.0.into_iter().chain(required))
+        let required = match token_type {
+            TokenType::Api => Self::from_scopes(SCOPES.iter().filter(|s| s.required)),
+            TokenType::Stencil => Self::stencil_required(),
+        };
+        Self::from_scopes(self.0.into_iter().chain(required.0))
     }
 
     /// Build from scope keys (as stored in profiles.toml), ignoring keys this version does not know.

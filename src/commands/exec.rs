@@ -50,10 +50,13 @@ pub(super) fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     let creds = stored::load(ctx, args.include_client_secret)?;
     // `--stencil` promises stencil-cli a token, not a working one: say so when the last verification
     // did not prove what every stencil-cli command reads, so a failing `stencil start` is explained.
-    let unproven = creds
-        .profile
-        .unproven(&ScopeSet::stencil_required(), Level::ReadOnly);
-    if args.stencil.is_some() && !unproven.is_empty() {
+    let unproven = match args.stencil {
+        Some(_) => creds
+            .profile
+            .unproven(&ScopeSet::stencil_required(), Level::ReadOnly),
+        None => Vec::new(),
+    };
+    if !unproven.is_empty() {
         let names: Vec<_> = unproven.iter().map(|scope| scope.ui_name).collect();
         ctx.printer.warn(format_args!(
             "profile `{0}` has not been proven to read {1}, which stencil-cli needs: `stencil start` may \

@@ -5,7 +5,6 @@ use jiff::Timestamp;
 
 use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::judge;
-use crate::bigcommerce::scopes::ScopeSet;
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Error;
@@ -19,10 +18,7 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
     let token = stored::access_token(ctx, &profile, &*store)?;
-    // A profile saved before a scope joined its preset (Information & Settings for Stencil-CLI tokens)
-    // is checked for what its tools need today.
-    let scopes = ScopeSet::from_keys(profile.scopes_wanted.iter().map(String::as_str))
-        .with_required(profile.token_type);
+    let scopes = profile.wanted_scopes();
     let claim = Claim {
         store: &profile.store_hash,
         token: &token,

@@ -69,9 +69,7 @@ impl Defaults {
             token_type: Some(p.token_type),
             name: Some(p.account_name.clone()),
             access: Some(p.access),
-            scopes: Some(
-                ScopeSet::from_keys(p.scopes_wanted.iter().map(String::as_str)).with_required(p.token_type),
-            ),
+            scopes: Some(p.wanted_scopes()),
             store: Some(p.store_hash.clone()),
         }
     }
