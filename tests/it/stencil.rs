@@ -13,30 +13,19 @@ fn publish_theme() -> TokenSpec {
         .with("channel_settings", Level::ReadOnly)
 }
 
-fn init_stencil(env: &TestEnv, token: &str, extra: &[&str]) -> crate::support::Outcome {
-    let mut args = vec![
-        "init",
-        "--token-type",
-        "stencil",
-        "--name",
-        "Theme work",
-        "--access",
-        "modify",
-        "--store-hash",
-        STORE,
-        "--access-token-stdin",
-        "--insecure-storage",
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    env.run(&args, &format!("{token}\n"))
+/// `init` of a "publish theme" Stencil-CLI token into file storage, with the JSON report.
+fn init_stencil(env: &TestEnv, token: &str) -> crate::support::Outcome {
+    env.init(
+        token,
+        &["--token-type", "stencil", "--insecure-storage", "--json"],
+    )
 }
 
 #[test]
 fn a_stencil_token_is_checked_for_what_stencil_cli_calls() {
     let mut env = TestEnv::new();
     let token = env.token("SENTINELstencil0001", publish_theme());
-    let out = init_stencil(&env, &token, &[]);
+    let out = init_stencil(&env, &token);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
     let keys: Vec<_> = json["scopes"]
@@ -92,7 +81,7 @@ fn without_channel_settings_a_stencil_token_passes_with_a_warning() {
         "SENTINELstencil0002",
         publish_theme().with("channel_settings", Level::None),
     );
-    let out = init_stencil(&env, &token, &[]);
+    let out = init_stencil(&env, &token);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let channels = row(&out.json(), "channel_settings");
     assert_eq!(
@@ -118,7 +107,7 @@ fn without_the_locale_read_a_stencil_token_fails_with_the_new_token_fix() {
         "SENTINELstencil0003",
         publish_theme().with("information", Level::None),
     );
-    let out = init_stencil(&env, &token, &[]);
+    let out = init_stencil(&env, &token);
     assert_eq!(out.code, 4, "{}", out.stderr);
     let json = out.json();
     assert_eq!(json["error"]["kind"], "scopes_missing");
@@ -138,7 +127,7 @@ fn a_full_theme_store_answers_409_which_proves_modify() {
     let mut env = TestEnv::new();
     env.fake.fill_theme_slots(STORE);
     let token = env.token("SENTINELstencil0004", publish_theme());
-    let out = init_stencil(&env, &token, &[]);
+    let out = init_stencil(&env, &token);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(row(&out.json(), "themes")["observed"], "modify");
     let upload = env
@@ -155,7 +144,7 @@ fn a_full_theme_store_answers_409_which_proves_modify() {
         "SENTINELstencil0005",
         publish_theme().with("themes", Level::ReadOnly),
     );
-    let out = init_stencil(&env, &token, &[]);
+    let out = init_stencil(&env, &token);
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert_eq!(row(&out.json(), "themes")["observed"], "read-only");
 }

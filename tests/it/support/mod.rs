@@ -141,18 +141,20 @@ impl TestEnv {
         outcome
     }
 
-    /// `init` with every input given, the token on stdin.
+    /// `init` with every input given, the token on stdin: an API token with Modify unless `extra` gives
+    /// `--token-type` or `--access`.
     pub fn init(&self, token: &str, extra: &[&str]) -> Outcome {
         let mut args = vec![
             "init",
-            "--token-type",
-            "api",
             "--name",
             "Migration bot",
             "--store-hash",
             STORE,
+            "--access-token-stdin",
         ];
-        args.push("--access-token-stdin");
+        if !extra.contains(&"--token-type") {
+            args.extend(["--token-type", "api"]);
+        }
         if !extra.contains(&"--access") {
             args.extend(["--access", "modify"]);
         }
