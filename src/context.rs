@@ -10,6 +10,7 @@ use std::fmt;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::time::Duration;
 
 use secrecy::SecretString;
 
@@ -18,11 +19,11 @@ use crate::cli::GlobalArgs;
 use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 use crate::output::Printer;
-use crate::profile::{ProfileFile, parse_profile_arg};
+use crate::profile::{ProfileFile, Waits, parse_profile_arg};
 use crate::prompter::{DialoguerPrompter, Prompter};
 use crate::store::SecretStore;
 use crate::store::file::FileStore;
-use crate::store::keyring::KeyringStore;
+use crate::store::keyring::{self, KeyringStore};
 
 /// The variables that carry a secret. They are wrapped when the snapshot is taken, so no plain copy
 /// of them lives on in the snapshot, and `Env::get` never returns them.
@@ -69,6 +70,20 @@ impl Env {
         self.plain.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// A positive number of milliseconds (`BCSETUP_*_MS`); unset is `None`, anything else exit 2.
+    pub(crate) fn millis(&self, name: &str) -> Result<Option<Duration>, Error> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        match raw.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Some(Duration::from_millis(n))),
+            _ => Err(InputErrors::one(
+                name,
+                "must be a positive whole number of milliseconds",
+            )),
+        }
+    }
+
     /// A secret variable, trimmed; an empty value is unset.
     pub(crate) fn secret(&self, name: &str) -> Option<SecretString> {
         self.secret.get(name).cloned()
@@ -108,6 +123,7 @@ pub(crate) struct Context {
     /// The API base (`BCSETUP_API_BASE`).
     pub api_base: ApiBase,
     prompter: RefCell<Option<Box<dyn Prompter>>>,
+    waits: Waits,
     keyring: Rc<dyn SecretStore>,
     file: Rc<dyn SecretStore>,
 }
@@ -134,6 +150,19 @@ impl Context {
             None
         };
         let file: Rc<dyn SecretStore> = Rc::new(FileStore::new(&config_dir));
+        // A wait that lasts is announced even with --quiet: silence is what makes a wait look hung.
+        let waits = Waits {
+            lock: env
+                .millis("BCSETUP_LOCK_TIMEOUT_MS")?
+                .unwrap_or(crate::profile::DEFAULT_LOCK_WAIT),
+            notice: Rc::new(move |text: &str| printer.show(text)),
+        };
+        let keyring = KeyringStore::new(keyring::Bound {
+            wait: env
+                .millis("BCSETUP_KEYRING_TIMEOUT_MS")?
+                .unwrap_or(keyring::DEFAULT_WAIT),
+            notice: Box::new(move |text: &str| printer.show(text)),
+        });
         Ok(Self {
             env,
             profile,
@@ -141,7 +170,8 @@ impl Context {
             printer,
             api_base,
             prompter: RefCell::new(prompter),
-            keyring: Rc::new(KeyringStore::default()),
+            waits,
+            keyring: Rc::new(keyring),
             file,
         })
     }
@@ -196,7 +226,7 @@ impl Context {
 
     /// profiles.toml of this config dir.
     pub(crate) fn profiles(&self) -> ProfileFile {
-        ProfileFile::new(&self.config_dir)
+        ProfileFile::with_waits(&self.config_dir, self.waits.clone())
     }
 
     /// The secret store of a storage kind.

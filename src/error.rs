@@ -20,13 +20,16 @@ pub enum Error {
     /// Bad or missing input: every problem found, listed at once. Exit 2.
     #[error("{0}")]
     Input(InputErrors),
-    /// profiles.toml (or another config file) cannot be read or parsed; it is never overwritten. Exit 2.
+    /// profiles.toml (or another config file) cannot be read, parsed, trusted or written; a file
+    /// bcsetup cannot read is never overwritten. Exit 2.
     #[error("{path}: {message}")]
     Config {
         /// The file involved.
         path: PathBuf,
         /// What is wrong with it.
         message: String,
+        /// What to do, when it is not "fix or move the file by hand" (a full disk, a shared directory).
+        hint: Option<String>,
     },
     /// BigCommerce answered, and the answer ends verification: rejected token (3), missing scopes (4),
     /// or a probe that changed data (1). The full report goes with it so `--json` can show every scope.
@@ -112,7 +115,8 @@ impl Error {
                  see `bcsetup init --help`"
                     .into(),
             ),
-            Error::Config { .. } => {
+            Error::Config { hint: Some(hint), .. } => Some(hint.clone()),
+            Error::Config { hint: None, .. } => {
                 Some("fix or move the file by hand; bcsetup never overwrites a file it cannot read".into())
             }
             Error::Verification { failure, .. } => Some(failure.facts().hint),

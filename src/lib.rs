@@ -1,7 +1,7 @@
 //! bcsetup: create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 //!
 //! Layers, lowest first (ARCHITECTURE.md; `architecture_tests.rs` checks that every reference points
-//! down): `domain` and `atomic`; `bigcommerce` (the API: validated types, scope catalog, probe plan,
+//! down): `domain`, `atomic` and `lock`; `bigcommerce` (the API: validated types, scope catalog, probe plan,
 //! runner, judgement); `store` (secrets); `error` (every failure → exit code, kind, hint); `output`,
 //! `prompter`, `interrupt`, `profile`; `render`, `checklist`, `cli`; `context`; `transaction`,
 //! `prover`, `wizard`; `stored`; `commands`, one file per subcommand; and this file, which runs them.
@@ -20,6 +20,7 @@ mod cli;
 mod commands;
 mod context;
 mod interrupt;
+mod lock;
 mod output;
 mod prompter;
 mod prover;

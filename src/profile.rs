@@ -5,22 +5,20 @@
 //! This file never holds a secret.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
 
-use fs4::fs_std::FileExt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::{ensure_private_dir, write_atomic};
 use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::scopes::{Scope, ScopeSet};
 use crate::bigcommerce::{Access, AccountName, Level, StoreHash, TokenType};
 use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 
-/// Largest profiles.toml bcsetup reads (thousands of profiles fit; anything bigger is not ours).
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+mod file;
+
+pub(crate) use file::{DEFAULT_LOCK_WAIT, ProfileLock, Waits};
+pub use file::{MAX_FILE_BYTES, ProfileFile};
 
 /// The format version written to profiles.toml; a newer one is refused rather than mangled.
 pub const FORMAT_VERSION: u32 = 1;
@@ -114,112 +112,6 @@ impl Profiles {
     }
 }
 
-/// profiles.toml and its lock file in one config directory.
-pub struct ProfileFile {
-    dir: PathBuf,
-}
-
-impl ProfileFile {
-    /// The profiles file of a config directory.
-    pub fn new(config_dir: &Path) -> Self {
-        Self {
-            dir: config_dir.to_owned(),
-        }
-    }
-
-    /// The path of profiles.toml.
-    pub fn path(&self) -> PathBuf {
-        self.dir.join("profiles.toml")
-    }
-
-    /// Read the profiles; a missing file is an empty set.
-    pub fn load(&self) -> Result<Profiles, Error> {
-        let path = self.path();
-        // Never open something that is not a plain file: a FIFO would block forever, a device
-        // could be endless.
-        match fs::metadata(&path) {
-            Ok(meta) if !meta.is_file() => {
-                return Err(config_error(
-                    &path,
-                    "the profiles file is not a regular file".into(),
-                ));
-            }
-            Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-                return Err(config_error(
-                    &path,
-                    format!("the profiles file is larger than {MAX_FILE_BYTES} bytes"),
-                ));
-            }
-            _ => {}
-        }
-        let text = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profiles::default()),
-            Err(e) => return Err(config_error(&path, format!("cannot read the profiles file: {e}"))),
-        };
-        let text = String::from_utf8(text)
-            .map_err(|_| config_error(&path, "the profiles file is not UTF-8 text".into()))?;
-        let profiles: Profiles = toml::from_str(&text).map_err(|e| {
-            config_error(
-                &path,
-                format!("the profiles file is corrupt: {}", e.message().trim()),
-            )
-        })?;
-        if profiles.version > FORMAT_VERSION {
-            return Err(config_error(
-                &path,
-                format!(
-                    "the profiles file has format version {}, newer than this bcsetup understands ({FORMAT_VERSION})",
-                    profiles.version
-                ),
-            ));
-        }
-        Ok(profiles)
-    }
-
-    /// Read-modify-write under an exclusive lock. `change` sees the current profiles; if it fails,
-    /// nothing is written.
-    pub fn update<T>(&self, change: impl FnOnce(&mut Profiles) -> Result<T, Error>) -> Result<T, Error> {
-        ensure_private_dir(&self.dir)
-            .map_err(|e| config_error(&self.dir, format!("cannot create the config directory: {e}")))?;
-        let lock_path = self.dir.join("profiles.lock");
-        // Opening a FIFO for writing blocks until a reader appears: refuse anything but a plain file.
-        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.is_file()) {
-            return Err(config_error(
-                &lock_path,
-                "the lock file is not a regular file".into(),
-            ));
-        }
-        let mut options = fs::OpenOptions::new();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let lock = options
-            .open(&lock_path)
-            .map_err(|e| config_error(&lock_path, format!("cannot open the lock file: {e}")))?;
-        lock.lock_exclusive()
-            .map_err(|e| config_error(&lock_path, format!("cannot lock the profiles file: {e}")))?;
-        let mut profiles = self.load()?;
-        let result = change(&mut profiles)?;
-        profiles.version = FORMAT_VERSION;
-        let text = toml::to_string_pretty(&profiles).map_err(|e| Error::Internal(e.into()))?;
-        let body = format!("# bcsetup profiles: metadata only, no secrets. Managed by bcsetup.\n{text}");
-        let path = self.path();
-        write_atomic(&path, body.as_bytes())
-            .map_err(|e| config_error(&path, format!("cannot write the profiles file: {e}")))?;
-        // The lock is released when `lock` is dropped, after the rename.
-        drop(lock);
-        Ok(result)
-    }
-}
-
-fn config_error(path: &Path, message: String) -> Error {
-    Error::Config {
-        path: path.to_owned(),
-        message,
-    }
-}
-
 /// Parse a `--profile` value, as an input error naming the flag.
 pub fn parse_profile_arg(raw: &str) -> Result<ProfileName, Error> {
     ProfileName::parse(raw).map_err(|e| InputErrors::one("--profile / BCSETUP_PROFILE", e))
@@ -229,7 +121,7 @@ pub fn parse_profile_arg(raw: &str) -> Result<ProfileName, Error> {
 mod tests {
     use super::*;
 
-    fn sample() -> Profile {
+    pub(super) fn sample() -> Profile {
         Profile {
             store_hash: StoreHash::parse("abc123").unwrap(),
             api_path: "https://api.bigcommerce.com/stores/abc123/v3/".into(),
@@ -267,42 +159,5 @@ mod tests {
         for bad in ["", "a/b", "..", ".", "a b", "ü", &"x".repeat(65)] {
             assert!(ProfileName::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn update_round_trips_and_load_refuses_garbage() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = ProfileFile::new(dir.path());
-        assert!(file.load().unwrap().profiles.is_empty());
-        let name = ProfileName::parse("default").unwrap();
-        file.update(|p| {
-            p.profiles.insert(name.clone(), sample());
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(file.load().unwrap().get(&name).unwrap(), &sample());
-
-        fs::write(file.path(), "version = 1\n[profiles.default\n").unwrap();
-        let err = file.load().unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.to_string().contains("corrupt"), "{err}");
-        // A failed update leaves the corrupt file exactly as it was.
-        assert!(file.update(|_| Ok(())).is_err());
-        assert_eq!(
-            fs::read_to_string(file.path()).unwrap(),
-            "version = 1\n[profiles.default\n"
-        );
-
-        fs::write(file.path(), "version = 99\n").unwrap();
-        assert!(file.load().unwrap_err().to_string().contains("newer"));
-    }
-
-    #[test]
-    fn failed_change_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = ProfileFile::new(dir.path());
-        let r: Result<(), _> = file.update(|_| Err(Error::Interrupted));
-        assert!(r.is_err());
-        assert!(!file.path().exists());
     }
 }

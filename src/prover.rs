@@ -19,7 +19,7 @@ use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, StoreHash, TokenType};
 use crate::context::Context;
-use crate::error::{Error, InputErrors};
+use crate::error::Error;
 
 /// What to prove.
 pub(crate) struct Claim<'a> {
@@ -123,18 +123,7 @@ fn spinner(ctx: &Context, requests: usize) -> ProgressBar {
 /// a value that is not a positive number of milliseconds is an input error, not silently ignored.
 fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
     let mut limits = Limits::default();
-    let ms = |name: &str| -> Result<Option<Duration>, Error> {
-        let Some(raw) = ctx.env.get(name) else {
-            return Ok(None);
-        };
-        match raw.trim().parse::<u64>() {
-            Ok(n) if n > 0 => Ok(Some(Duration::from_millis(n))),
-            _ => Err(InputErrors::one(
-                name,
-                "must be a positive whole number of milliseconds",
-            )),
-        }
-    };
+    let ms = |name: &str| ctx.env.millis(name);
     if let Some(t) = ms("BCSETUP_HTTP_TIMEOUT_MS")? {
         limits.timeouts.request = t;
         limits.timeouts.connect = limits.timeouts.connect.min(t);

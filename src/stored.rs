@@ -59,7 +59,8 @@ impl Value<'_> {
 
 /// Load `ctx.profile` with its access token and, if `with_client_secret`, its client secret.
 pub(crate) fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Error> {
-    crate::transaction::reconcile(ctx, false)?;
+    // Held until the secrets are read: metadata and secrets come from the same committed state.
+    let _guard = crate::transaction::read_committed(ctx, false)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     let store = ctx.store(profile.storage);
     let access_token = access_token(ctx, &profile, &*store)?;
@@ -98,7 +99,17 @@ pub(crate) fn access_token(
     let raw = store
         .get(&Key::access_token(&ctx.profile))?
         .ok_or_else(|| lost(ctx, profile, "access token"))?;
-    Ok(AccessToken::from_store(&raw).map_err(StoreError::Failed)?)
+    let token = AccessToken::from_store(&raw).map_err(StoreError::Failed)?;
+    // Another tool (`secret-tool store` from a pipe, an editor) may have kept a newline: harmless once
+    // trimmed, but worth knowing, since other programs reading the entry get it too.
+    if raw.expose_secret().len() != token.expose_to_program().len() {
+        ctx.printer.warn(format_args!(
+            "the stored access token of profile `{}` has spaces or a newline around it (stored by \
+             another tool?); bcsetup trims them. `bcsetup init --profile {}` stores it clean",
+            ctx.profile, ctx.profile
+        ));
+    }
+    Ok(token)
 }
 
 /// The metadata says a secret is stored, but the store has none: exit 6.

@@ -14,14 +14,81 @@
 //! `reconcile` finishes or undoes an interrupted run: if the real token equals the staged one, step 3
 //! completed for the token and the rotation rolls forward; otherwise the real keys still hold the old
 //! secrets and it rolls back. A failure that is reported (not a crash) undoes its own steps.
+//!
+//! Concurrent runs are kept apart by two locks per profile (`profile::ProfileLock`), which the OS
+//! releases when their holder dies:
+//! - the **owner** lock: the one run that may change the profile (`init`, `remove`) holds it from
+//!   before its first question to its end (`Owner::acquire`). A second writer waits, bounded, then
+//!   fails clearly. A `[pending]` record whose owner lock is free was left by a dead run: only then
+//!   does `reconcile` touch it;
+//! - the **commit** lock: held exclusively while secrets and metadata change (`Owner::changing`, and
+//!   `reconcile`), shared while a reader reads them (`read_committed`). A reader never waits for a
+//!   wizard's questions, only for a save in progress, and never sees half of one.
 
 use secrecy::SecretString;
 
 use crate::context::Context;
 use crate::domain::ProfileName;
 use crate::error::Error;
-use crate::profile::Profile;
+use crate::lock::{FileLock, Mode};
+use crate::profile::{Profile, ProfileLock};
 use crate::store::{Key, SecretStore, StoreError, same_secret, store_verified};
+
+/// The right to change `ctx.profile` for the rest of the run: its owner lock.
+pub(crate) struct Owner<'c> {
+    ctx: &'c Context,
+    _lock: FileLock,
+}
+
+impl<'c> Owner<'c> {
+    /// Take the owner lock (waiting at most the lock bound), then finish or undo what a dead run left
+    /// (`reconcile`; `tidy` as there).
+    pub(crate) fn acquire(ctx: &'c Context, tidy: bool) -> Result<(Self, Recovery), Error> {
+        let lock = ctx
+            .profiles()
+            .lock_profile(&ctx.profile, ProfileLock::Owner, Mode::Exclusive)?;
+        let owner = Self { ctx, _lock: lock };
+        let recovery = owner.changing(|| reconcile(ctx, tidy))?;
+        Ok((owner, recovery))
+    }
+
+    /// Run `change` (a commit, a removal) under the exclusive commit lock, so no reader sees it halfway.
+    pub(crate) fn changing<T>(&self, change: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        let _commit =
+            self.ctx
+                .profiles()
+                .lock_profile(&self.ctx.profile, ProfileLock::Commit, Mode::Exclusive)?;
+        change()
+    }
+}
+
+/// Locks that keep `ctx.profile`'s committed state still while it is read; drop it once read.
+pub(crate) struct ReadGuard {
+    _locks: Vec<FileLock>,
+}
+
+/// Wait (bounded) until no save of `ctx.profile` is in progress and hold it so while the caller reads.
+/// With no live owner, an unfinished rotation was abandoned, and is finished or undone first
+/// (`reconcile`, `tidy` as there); with one, its rotation is left alone and the committed state read
+/// — unless that owner's save failed halfway, and then the reader waits for it to end.
+pub(crate) fn read_committed(ctx: &Context, tidy: bool) -> Result<ReadGuard, Error> {
+    let file = ctx.profiles();
+    let owner = if let Some(owner) = file.try_owner_lock(&ctx.profile)? {
+        owner
+    } else {
+        let commit = file.lock_profile(&ctx.profile, ProfileLock::Commit, Mode::Shared)?;
+        if !file.load()?.pending.contains_key(&ctx.profile) {
+            return Ok(ReadGuard { _locks: vec![commit] });
+        }
+        drop(commit);
+        file.lock_profile(&ctx.profile, ProfileLock::Owner, Mode::Exclusive)?
+    };
+    let commit = file.lock_profile(&ctx.profile, ProfileLock::Commit, Mode::Exclusive)?;
+    reconcile(ctx, tidy)?;
+    Ok(ReadGuard {
+        _locks: vec![owner, commit],
+    })
+}
 
 /// The new secrets of a profile.
 pub(crate) struct Secrets<'a> {
@@ -174,7 +241,9 @@ pub(crate) enum Recovery {
 /// Finish or undo an interrupted rotation of `ctx.profile`. Cheap when nothing is pending: it only
 /// reads profiles.toml — unless `tidy`, which also deletes staging keys a run killed before step 2
 /// left behind (two store calls; `init` and `verify` tidy, the hot paths `token`/`env`/`exec` do not).
-pub(crate) fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
+/// Only under the owner and commit locks (`Owner::acquire`, `read_committed`): then no live run's
+/// rotation can be mistaken for an abandoned one.
+fn reconcile(ctx: &Context, tidy: bool) -> Result<Recovery, Error> {
     let name = &ctx.profile;
     let profiles = ctx.profiles().load()?;
     let Some(pending) = profiles.pending.get(name).cloned() else {

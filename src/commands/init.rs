@@ -17,7 +17,7 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::prover::{Claim, prove};
-use crate::transaction::Snapshot;
+use crate::transaction::{Owner, Snapshot};
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use existing::Existing;
 use interactive::{Choice, Remedy};
@@ -26,7 +26,9 @@ use save::{Commit, commit, finish, remove_old_storage};
 /// Run the wizard (or its unattended form).
 pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     crate::interrupt::install();
-    crate::transaction::reconcile(ctx, true)?;
+    // Before the first question: a second run on the same profile waits here (bounded), not after
+    // the user has answered everything.
+    let (owner, _) = Owner::acquire(ctx, true)?;
     let existing = Existing::load(ctx)?;
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {
@@ -64,11 +66,16 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         existing: existing.as_ref().map(|e| &e.profile),
         storage,
     };
-    let (saved, signal) = crate::interrupt::critical(|| commit(ctx, &*store, &change, previous));
+    let (saved, signal) = crate::interrupt::critical(|| {
+        owner.changing(|| {
+            commit(ctx, &*store, &change, previous)?;
+            if let Some(old) = existing.as_ref().filter(|old| old.profile.storage != storage) {
+                remove_old_storage(ctx, old.profile.storage);
+            }
+            Ok(())
+        })
+    });
     saved?;
-    if let Some(old) = existing.as_ref().filter(|old| old.profile.storage != storage) {
-        remove_old_storage(ctx, old.profile.storage);
-    }
     finish(ctx, &change);
     if let Some(signal) = signal {
         ctx.printer

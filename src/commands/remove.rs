@@ -10,33 +10,16 @@ use crate::domain::StorageKind;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
 use crate::store::Key;
+use crate::transaction::Owner;
 
 /// Remove `ctx.profile`.
 pub(super) fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
-    // Finish an interrupted rotation first, so what is removed is one consistent profile, staging
-    // keys included.
-    crate::transaction::reconcile(ctx, true)?;
+    // Own the profile for the whole run, and finish an interrupted rotation first, so what is removed
+    // is one consistent profile, staging keys included.
+    let (owner, _) = Owner::acquire(ctx, true)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     confirm(args, ctx, &profile)?;
-    let store = ctx.store(profile.storage);
-    let access_token = store.delete(&Key::access_token(&ctx.profile))?;
-    let client_secret = store.delete(&Key::client_secret(&ctx.profile))?;
-    if profile.storage == StorageKind::Keyring {
-        // An interrupted switch from --insecure-storage may have left the old file behind; removing
-        // it needs no keyring and cannot fail on a missing file.
-        let file = ctx.store(StorageKind::File);
-        for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
-            if let Err(e) = file.delete(&key) {
-                ctx.printer
-                    .warn(format_args!("could not clean up the secrets file: {e}"));
-            }
-        }
-    }
-    ctx.profiles().update(|profiles| {
-        // Gone already means another run removed it meanwhile: the outcome the user asked for.
-        profiles.profiles.remove(&ctx.profile);
-        Ok(())
-    })?;
+    let (access_token, client_secret) = owner.changing(|| delete(ctx, &profile))?;
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({
             "ok": true,
@@ -64,6 +47,29 @@ pub(super) fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
     ctx.printer
         .info(revoke_note(&profile.store_hash, profile.account_name.as_str()));
     Ok(())
+}
+
+/// Delete the secrets, then the metadata; says whether the token and the client secret were there.
+fn delete(ctx: &Context, profile: &Profile) -> Result<(bool, bool), Error> {
+    let store = ctx.store(profile.storage);
+    let access_token = store.delete(&Key::access_token(&ctx.profile))?;
+    let client_secret = store.delete(&Key::client_secret(&ctx.profile))?;
+    if profile.storage == StorageKind::Keyring {
+        // An interrupted switch from --insecure-storage may have left the old file behind (and a
+        // killed write its temp copies); removing them needs no keyring and cannot fail on a missing file.
+        let file = ctx.store(StorageKind::File);
+        for key in [Key::access_token(&ctx.profile), Key::client_secret(&ctx.profile)] {
+            if let Err(e) = file.delete(&key) {
+                ctx.printer
+                    .warn(format_args!("could not clean up the secrets file: {e}"));
+            }
+        }
+    }
+    ctx.profiles().update(|profiles| {
+        profiles.profiles.remove(&ctx.profile);
+        Ok(())
+    })?;
+    Ok((access_token, client_secret))
 }
 
 /// Ask on a terminal; without one, only `--yes` confirms.

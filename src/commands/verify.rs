@@ -14,10 +14,12 @@ use crate::stored;
 
 /// Re-verify a stored profile.
 pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
-    crate::transaction::reconcile(ctx, true)?;
-    let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
-    let store = ctx.store(profile.storage);
-    let token = stored::access_token(ctx, &profile, &*store)?;
+    let (profile, token) = {
+        let _committed = crate::transaction::read_committed(ctx, true)?;
+        let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
+        let token = stored::access_token(ctx, &profile, &*ctx.store(profile.storage))?;
+        (profile, token)
+    };
     let scopes = profile.wanted_scopes();
     let claim = Claim {
         store: &profile.store_hash,
@@ -33,19 +35,37 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
         args.no_check_modify || matches!(profile.scopes_observed.get(key), None | Some(Observed::Unknown))
     };
     let report = prove(ctx, &claim, &accept).map_err(|err| regression(err, &profile))?;
-    ctx.profiles().update(|profiles| {
+    let recorded = ctx.profiles().update(|profiles| {
         let p = profiles
             .profiles
             .get_mut(&ctx.profile)
             .ok_or_else(|| Error::ProfileNotFound(ctx.profile.to_string()))?;
+        // Rotated while this run was proving the old token: what it saw is not the new token's.
+        if !same_credentials(p, &profile) {
+            return Ok(false);
+        }
         p.verified_at = Some(Timestamp::now());
         p.scopes_wanted = scopes.keys().into_iter().map(str::to_owned).collect();
         p.scopes_observed = report.observed();
         if report.store.name.is_some() {
             p.store_name.clone_from(&report.store.name);
         }
-        Ok(())
-    })?;
+        Ok(true)
+    });
+    match recorded {
+        Ok(true) => {}
+        Ok(false) => ctx.printer.warn(format_args!(
+            "profile `{}` was rotated while it was being verified; the result is the previous token's and \
+             was not recorded",
+            ctx.profile
+        )),
+        // The credentials passed; only the record of it failed (a full disk, a read-only or busy config).
+        Err(err @ (Error::Config { .. } | Error::Storage(_))) => ctx.printer.warn(format_args!(
+            "the credentials are verified, but the time could not be recorded: {err}{}",
+            err.hint().map(|h| format!(" ({h})")).unwrap_or_default()
+        )),
+        Err(err) => return Err(err),
+    }
     if ctx.printer.json {
         ctx.printer.json(&report);
     } else {
@@ -53,6 +73,12 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
             .success(format_args!("profile `{}` verified", ctx.profile));
     }
     Ok(())
+}
+
+/// Whether two records of a profile describe the same stored credentials.
+fn same_credentials(a: &Profile, b: &Profile) -> bool {
+    (a.created_at, a.rotated_at, a.storage, &a.store_hash, a.token_type)
+        == (b.created_at, b.rotated_at, b.storage, &b.store_hash, b.token_type)
 }
 
 /// Reword a failure of a profile that passed before: "revoked" or "scope lost".

@@ -1,5 +1,10 @@
 //! `--insecure-storage`: secrets in `<config-dir>/secrets/<profile>.toml`, mode 0600, written
 //! atomically. Only ever chosen by the explicit flag (fail closed); every use prints a warning.
+//!
+//! A secrets file or directory that another user owns, or can read or write, is refused: it could
+//! be theirs (ssh's rule for private keys). Each write first deletes the temp files a killed write of
+//! the same file left behind; callers write a profile's file only under its owner lock
+//! (`transaction`), so no live write's temp file is touched.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,7 +13,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Key, SecretStore, StoreError};
-use crate::atomic::write_atomic;
+use crate::atomic::{check_private, remove_stale_temps, write_atomic};
 use crate::domain::StorageKind;
 
 /// Secrets in per-profile 0600 TOML files.
@@ -35,6 +40,9 @@ impl FileStore {
     }
 
     fn load(path: &Path) -> Result<BTreeMap<String, String>, StoreError> {
+        if let Some(dir) = path.parent() {
+            check_private(dir, true).map_err(StoreError::File)?;
+        }
         // A FIFO or device in place of the file would block or never end: refuse before opening.
         if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
             return Err(StoreError::File(format!(
@@ -42,6 +50,7 @@ impl FileStore {
                 path.display()
             )));
         }
+        check_private(path, true).map_err(StoreError::File)?;
         match fs::read_to_string(path) {
             Ok(text) => toml::from_str(&text)
                 .map_err(|_| StoreError::File(format!("{} is not a valid secrets file", path.display()))),
@@ -54,6 +63,7 @@ impl FileStore {
     }
 
     fn save(path: &Path, map: &BTreeMap<String, String>) -> Result<(), StoreError> {
+        remove_stale_temps(path);
         if map.is_empty() {
             return match fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::File(format!(
@@ -116,5 +126,38 @@ mod tests {
         assert!(!store.delete(&token).unwrap());
         assert!(store.delete(&secret).unwrap());
         assert!(!dir.path().join("secrets/shop.toml").exists());
+    }
+
+    #[test]
+    fn a_write_removes_what_killed_writes_left_and_remove_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let p = ProfileName::parse("shop").unwrap();
+        store
+            .set(&Key::access_token(&p), &SecretString::from("tok"))
+            .unwrap();
+        let stale = dir.path().join("secrets/.shop.toml.Ab12.bcsetup-tmp");
+        let other = dir.path().join("secrets/.other.toml.Cd34.bcsetup-tmp");
+        fs::write(&stale, "access_token = \"old\"").unwrap();
+        fs::write(&other, "access_token = \"live\"").unwrap();
+        assert!(store.delete(&Key::access_token(&p)).unwrap());
+        assert!(!stale.exists(), "a killed write's copy of the token is gone");
+        assert!(other.exists(), "another profile's file is not ours to clean");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secrets_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let p = ProfileName::parse("shop").unwrap();
+        store
+            .set(&Key::access_token(&p), &SecretString::from("tok"))
+            .unwrap();
+        let file = dir.path().join("secrets/shop.toml");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        let err = store.get(&Key::access_token(&p)).unwrap_err();
+        assert!(err.to_string().contains("chmod 600"), "{err}");
     }
 }

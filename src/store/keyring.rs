@@ -4,9 +4,17 @@
 //! The platform store connects when it is constructed (a D-Bus round trip on Linux), so it is built
 //! lazily on the first call: `status`, `--help` and runs that fail validation never touch the keyring.
 //! Calls are synchronous and made outside the tokio runtime (see `commands::init`).
+//!
+//! A keyring can stop answering: a stopped daemon, a D-Bus call nobody replies to, an unlock prompt
+//! left open. Each call therefore runs on its own thread and is waited for at most `Bound::wait`
+//! (`BCSETUP_KEYRING_TIMEOUT_MS`), with a notice after `NOTICE_AFTER`; a call that timed out makes the
+//! later ones of the run fail at once rather than wait again. The abandoned thread ends with the
+//! process.
 
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
 
 use keyring_core::{CredentialStore, Entry};
 use secrecy::{ExposeSecret, SecretString};
@@ -14,25 +22,97 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{Key, SERVICE, SecretStore, StoreError};
 use crate::domain::StorageKind;
 
+/// The default bound on one keyring call: long enough to type a password into an unlock prompt.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
+/// When a slow call is announced.
+const NOTICE_AFTER: Duration = Duration::from_secs(2);
+
+/// How long a keyring call may take, and how a slow one is announced.
+pub struct Bound {
+    /// The bound on each call.
+    pub wait: Duration,
+    /// Told once per slow call what bcsetup is waiting for.
+    pub notice: Box<dyn Fn(&str)>,
+}
+
+impl Default for Bound {
+    fn default() -> Self {
+        Self {
+            wait: DEFAULT_WAIT,
+            notice: Box::new(|_| {}),
+        }
+    }
+}
+
+type StoreCell = Arc<OnceLock<Result<Arc<CredentialStore>, StoreError>>>;
+
 /// Secrets in the OS keyring, service `bcsetup`.
 #[derive(Default)]
 pub struct KeyringStore {
-    store: OnceLock<Result<Arc<CredentialStore>, StoreError>>,
+    store: StoreCell,
+    bound: Bound,
+    hung: Cell<bool>,
 }
 
 impl KeyringStore {
-    fn store(&self) -> Result<&Arc<CredentialStore>, StoreError> {
-        self.store
-            .get_or_init(platform_store)
-            .as_ref()
-            .map_err(Clone::clone)
+    /// A keyring store whose calls are bounded by `bound`.
+    pub fn new(bound: Bound) -> Self {
+        Self {
+            bound,
+            ..Self::default()
+        }
     }
 
-    fn entry(&self, key: &Key) -> Result<Entry, StoreError> {
-        let label = format!("bcsetup: BigCommerce credentials ({})", key.user());
-        let modifiers = HashMap::from([("label", label.as_str())]);
-        Entry::new_in_store_with_modifiers(self.store()?, SERVICE, key.user(), &modifiers).map_err(convert)
+    /// Run `op` on the entry of `key` on a thread of its own, waiting at most the bound.
+    fn call<T: Send + 'static>(
+        &self,
+        key: &Key,
+        op: impl FnOnce(Entry) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        if self.hung.get() {
+            return Err(self.no_answer());
+        }
+        let (cell, user) = (Arc::clone(&self.store), key.user().to_owned());
+        let (sender, answer) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = sender.send(entry(&cell, &user).and_then(op));
+            })
+            .map_err(|e| StoreError::Failed(format!("could not start a keyring call: {e}")))?;
+        let first = NOTICE_AFTER.min(self.bound.wait);
+        let result = match answer.recv_timeout(first) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                (self.bound.notice)(
+                    "waiting for the OS keyring to answer (is an unlock prompt open, or the keyring daemon stopped?)…",
+                );
+                answer.recv_timeout(self.bound.wait.saturating_sub(first))
+            }
+            other => other,
+        };
+        result.unwrap_or_else(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => {
+                self.hung.set(true);
+                Err(self.no_answer())
+            }
+            mpsc::RecvTimeoutError::Disconnected => Err(StoreError::Failed("a keyring call failed".into())),
+        })
     }
+
+    fn no_answer(&self) -> StoreError {
+        StoreError::Unavailable(format!(
+            "the OS keyring did not answer within {} s (BCSETUP_KEYRING_TIMEOUT_MS)",
+            self.bound.wait.as_secs_f32()
+        ))
+    }
+}
+
+fn entry(cell: &StoreCell, user: &str) -> Result<Entry, StoreError> {
+    let store = cell.get_or_init(platform_store).as_ref().map_err(Clone::clone)?;
+    let label = format!("bcsetup: BigCommerce credentials ({user})");
+    let modifiers = HashMap::from([("label", label.as_str())]);
+    Entry::new_in_store_with_modifiers(store, SERVICE, user, &modifiers).map_err(convert)
 }
 
 #[cfg(any(
@@ -94,25 +174,26 @@ fn convert(err: keyring_core::Error) -> StoreError {
 
 impl SecretStore for KeyringStore {
     fn get(&self, key: &Key) -> Result<Option<SecretString>, StoreError> {
-        match self.entry(key)?.get_password() {
+        self.call(key, |entry| match entry.get_password() {
             Ok(secret) => Ok(Some(SecretString::from(secret))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(convert(e)),
-        }
+        })
     }
 
     fn set(&self, key: &Key, secret: &SecretString) -> Result<(), StoreError> {
-        self.entry(key)?
-            .set_password(secret.expose_secret())
-            .map_err(convert)
+        let secret = secret.clone();
+        self.call(key, move |entry| {
+            entry.set_password(secret.expose_secret()).map_err(convert)
+        })
     }
 
     fn delete(&self, key: &Key) -> Result<bool, StoreError> {
-        match self.entry(key)?.delete_credential() {
+        self.call(key, |entry| match entry.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
             Err(e) => Err(convert(e)),
-        }
+        })
     }
 
     fn kind(&self) -> StorageKind {

@@ -76,6 +76,9 @@ pub enum StoreError {
     /// The insecure file store failed.
     #[error("{0}")]
     File(String),
+    /// Another bcsetup holds a lock this run needed, for longer than the wait allows.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl StoreError {
@@ -92,6 +95,9 @@ impl StoreError {
                 "your previous credentials were left as they were; check the keyring and retry".into()
             }
             StoreError::File(_) => "check the permissions of the config directory".into(),
+            StoreError::Busy(_) => "let that run finish (or end it), then retry; a lock never outlives its \
+                                    process, so nothing needs cleaning up"
+                .into(),
         }
     }
 }

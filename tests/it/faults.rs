@@ -267,19 +267,15 @@ fn in_namespace(env: &TestEnv, script: &str, args: &[&str], stdin: &str) -> Opti
     })
 }
 
+/// Scripts for `in_namespace`: the config dir remounted read-only, or on a full 64 KiB tmpfs.
+const READ_ONLY: &str = r#"mount --bind "$CFG" "$CFG"; mount -o remount,bind,ro "$CFG""#;
+const FULL_DISK: &str = r#"cp -a "$CFG" "$CFG.copy"; mount -t tmpfs -o size=64k tmpfs "$CFG"; cp -a "$CFG.copy/." "$CFG"; rm -rf "$CFG.copy"; dd if=/dev/zero of="$CFG/fill" bs=4k 2>/dev/null || true"#;
+
 #[test]
 fn a_read_only_or_full_config_dir_keeps_the_old_credentials() {
     let cases = [
-        (
-            "read-only config dir",
-            r#"mount --bind "$CFG" "$CFG"; mount -o remount,bind,ro "$CFG""#,
-            "Read-only file system",
-        ),
-        (
-            "full disk",
-            r#"cp -a "$CFG" "$CFG.copy"; mount -t tmpfs -o size=64k tmpfs "$CFG"; cp -a "$CFG.copy/." "$CFG"; rm -rf "$CFG.copy"; dd if=/dev/zero of="$CFG/fill" bs=4k 2>/dev/null || true"#,
-            "No space left",
-        ),
+        ("read-only config dir", READ_ONLY, "Read-only file system"),
+        ("full disk", FULL_DISK, "No space left"),
     ];
     for (case, script, needle) in cases {
         let mut env = keyring_env!();
@@ -301,5 +297,37 @@ fn a_read_only_or_full_config_dir_keeps_the_old_credentials() {
         assert!(!out.stderr.contains(NEW));
         // The keyring lives outside the namespace: the staged secrets must have been rolled back.
         assert_intact(&env, &toml, case);
+    }
+}
+
+#[test]
+fn verify_on_a_read_only_or_full_config_dir_passes_and_says_the_time_was_not_recorded() {
+    let cases = [
+        ("read-only config dir", READ_ONLY, "read-only file system"),
+        ("full disk", FULL_DISK, "is full"),
+    ];
+    for (case, script, needle) in cases {
+        let mut env = keyring_env!();
+        let toml = stored(&mut env);
+        let Some(out) = in_namespace(&env, script, &["verify"], "") else {
+            return;
+        };
+        assert_eq!(out.code, 0, "{case}: the credentials passed: {}", out.stderr);
+        assert!(
+            out.stderr.contains("the time could not be recorded") && out.stderr.contains(needle),
+            "{case}: `{needle}` not in:\n{}",
+            out.stderr
+        );
+        // A reader needs no lock where nobody can write.
+        let Some(token) = in_namespace(&env, script, &["token"], "") else {
+            return;
+        };
+        assert_eq!(
+            (token.code, token.stdout.trim()),
+            (0, OLD),
+            "{case}: {}",
+            token.stderr
+        );
+        assert_eq!(env.profiles_toml(), toml, "{case}");
     }
 }

@@ -16,6 +16,8 @@ mod bad_input;
 /// The bad-input battery: one bad input per row through every entry point; nothing changes.
 #[cfg(target_os = "linux")]
 mod battery;
+/// Concurrent writers and readers on one profile, held locks, a stopped keyring.
+mod concurrency;
 /// SIGKILL during a rotation, parallel runs.
 mod crash;
 /// The fault battery: BigCommerce, storage and filesystem faults during a rotation.
@@ -44,5 +46,7 @@ mod status;
 mod stencil;
 /// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
 mod token_env_exec;
+/// Trust on disk: shared or foreign config directories, killed writes' temp files, odd keyring entries.
+mod trust;
 /// The scope proof and its failure modes against the fake.
 mod verify;

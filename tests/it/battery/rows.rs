@@ -231,7 +231,7 @@ pub(super) fn env_rows(inputs: &Path) -> Vec<Row> {
             "BCSETUP_CONFIG_DIR is a regular file",
             &valid,
             2,
-            &["Not a directory", "profiles.toml"],
+            &["is not a directory", "profiles.toml"],
         )
         .env("BCSETUP_CONFIG_DIR", &not_a_dir),
         Row::cmd(

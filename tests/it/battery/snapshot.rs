@@ -26,7 +26,8 @@ pub(super) enum Node {
     },
 }
 
-/// Every path below `dir` (and `dir` itself), without following symlinks.
+/// Every path below `dir` (and `dir` itself), without following symlinks. `locks/` is left out: a lock
+/// file holds no state (at most the pid of its last holder), and taking a lock creates it.
 pub(super) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Node> {
     let mut nodes = BTreeMap::new();
     let mut todo = vec![dir.to_owned()];
@@ -35,6 +36,9 @@ pub(super) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Node> {
             continue;
         };
         let relative = path.strip_prefix(dir).unwrap_or(&path).to_owned();
+        if relative.starts_with("locks") {
+            continue;
+        }
         let mode = meta.mode();
         let node = if meta.file_type().is_symlink() {
             Node::Link {

@@ -148,6 +148,23 @@ impl SecretService {
         assert!(!self.secrets_owned(), "gnome-keyring did not stop");
     }
 
+    /// Freezes gnome-keyring (SIGSTOP): the bus takes calls for it that nobody answers, as with a hung
+    /// daemon. `resume_keyring` thaws it.
+    pub fn pause_keyring(&self) {
+        self.signal_keyring("-STOP");
+    }
+
+    /// Thaws a keyring frozen by `pause_keyring`.
+    pub fn resume_keyring(&self) {
+        self.signal_keyring("-CONT");
+    }
+
+    fn signal_keyring(&self, signal: &str) {
+        let pid = fs::read_to_string(self.dir.join("gnome-keyring-daemon.pid")).expect("keyring pid");
+        let status = Command::new("kill").args([signal, pid.trim()]).status().unwrap();
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
     /// Starts gnome-keyring again (after `stop_keyring`), unlocking the login keyring from disk.
     pub fn start_keyring(&self) {
         let mut keyring = self.command("gnome-keyring-daemon");
