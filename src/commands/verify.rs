@@ -5,6 +5,8 @@ use jiff::Timestamp;
 
 use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::judge;
+use crate::bigcommerce::report::Report;
+use crate::bigcommerce::scopes::ScopeSet;
 use crate::cli::VerifyArgs;
 use crate::context::Context;
 use crate::error::Error;
@@ -35,13 +37,26 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
         args.no_check_modify || matches!(profile.scopes_observed.get(key), None | Some(Observed::Unknown))
     };
     let report = prove(ctx, &claim, &accept).map_err(|err| regression(err, &profile))?;
+    record(ctx, &profile, &scopes, &report)?;
+    if ctx.printer.json {
+        ctx.printer.json(&report);
+    } else {
+        ctx.printer
+            .success(format_args!("profile `{}` verified", ctx.profile));
+    }
+    Ok(())
+}
+
+/// Record what was observed and when, unless the profile was rotated meanwhile (then what was proven
+/// is the previous token). A record that cannot be written is a warning: the credentials did pass.
+fn record(ctx: &Context, profile: &Profile, scopes: &ScopeSet, report: &Report) -> Result<(), Error> {
     let recorded = ctx.profiles().update(|profiles| {
         let p = profiles
             .profiles
             .get_mut(&ctx.profile)
             .ok_or_else(|| Error::ProfileNotFound(ctx.profile.to_string()))?;
         // Rotated while this run was proving the old token: what it saw is not the new token's.
-        if !same_credentials(p, &profile) {
+        if !same_credentials(p, profile) {
             return Ok(false);
         }
         p.verified_at = Some(Timestamp::now());
@@ -65,12 +80,6 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
             err.hint().map(|h| format!(" ({h})")).unwrap_or_default()
         )),
         Err(err) => return Err(err),
-    }
-    if ctx.printer.json {
-        ctx.printer.json(&report);
-    } else {
-        ctx.printer
-            .success(format_args!("profile `{}` verified", ctx.profile));
     }
     Ok(())
 }
