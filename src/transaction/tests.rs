@@ -201,3 +201,59 @@ fn reconcile_rolls_forward_only_when_the_real_token_was_replaced() {
         }
     }
 }
+
+/// A pending record is a live run's while its owner lock is held: readers leave it alone (and end
+/// after the bounded wait); once the owner is gone, the first reader repairs it.
+#[test]
+fn a_live_rotation_is_never_reconciled_and_an_abandoned_one_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Rc::new(MemoryStore::default());
+    let env = Env::from_pairs([("BCSETUP_LOCK_TIMEOUT_MS", "200")]);
+    let w = World {
+        ctx: Context::for_tests(dir.path(), env, store.clone()),
+        _dir: dir,
+        store,
+    };
+    rotate(&w, "old", "Old account").unwrap();
+    let (owner, _) = Owner::acquire(&w.ctx, true).unwrap();
+    // The owner stages and records, then is "slow" before writing the real key.
+    let keys = Keys::new(&w.ctx.profile);
+    w.store
+        .set(&keys.staged_token, &SecretString::from("new"))
+        .unwrap();
+    w.ctx
+        .profiles()
+        .update(|p| {
+            p.pending.insert(w.ctx.profile.clone(), profile("New account"));
+            Ok(())
+        })
+        .unwrap();
+    let err = read_committed(&w.ctx, true)
+        .err()
+        .expect("the reader must not go on");
+    assert_eq!(err.exit_code(), 6, "{err}");
+    assert!(err.to_string().contains("changing profile"), "{err}");
+    assert_eq!(state(&w).2, 1, "the live rotation's record is untouched");
+    assert!(w.store.users().contains(&"shop/pending".to_owned()));
+
+    // Without a pending record, a reader reads the committed state beside a live owner.
+    w.ctx.profiles().update(|p| Ok(p.pending.clear())).unwrap();
+    drop(read_committed(&w.ctx, false).unwrap());
+
+    // The owner dies with its record back in place: the next reader rolls it back.
+    w.ctx
+        .profiles()
+        .update(|p| {
+            p.pending.insert(w.ctx.profile.clone(), profile("New account"));
+            Ok(())
+        })
+        .unwrap();
+    drop(owner);
+    drop(read_committed(&w.ctx, true).unwrap());
+    let (token, account, pending, users) = state(&w);
+    assert_eq!(
+        (token.as_deref(), account.as_deref(), pending),
+        (Some("old"), Some("Old account"), 0)
+    );
+    assert_eq!(users, ["shop"]);
+}
