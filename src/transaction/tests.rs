@@ -237,7 +237,13 @@ fn a_live_rotation_is_never_reconciled_and_an_abandoned_one_is() {
     assert!(w.store.users().contains(&"shop/pending".to_owned()));
 
     // Without a pending record, a reader reads the committed state beside a live owner.
-    w.ctx.profiles().update(|p| Ok(p.pending.clear())).unwrap();
+    w.ctx
+        .profiles()
+        .update(|p| {
+            p.pending.clear();
+            Ok(())
+        })
+        .unwrap();
     drop(read_committed(&w.ctx, false).unwrap());
 
     // The owner dies with its record back in place: the next reader rolls it back.
