@@ -44,6 +44,7 @@ use crate::output::Printer;
 
 /// Run bcsetup with these arguments and the process environment; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    no_core_dumps();
     let args: Vec<OsString> = args.into_iter().collect();
     // Taken before parsing: a parse error must hide the values clap read from it, too.
     let env = Env::from_process();
@@ -64,6 +65,26 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 printer.error(&err);
             }
             ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// A core dump would put the token (and the client secret) on disk in clear text: from the
+/// environment snapshot, the keyring's answer, the HTTP header. So none is made, before any secret is
+/// read. On Linux the process becomes non-dumpable (`PR_SET_DUMPABLE` 0), which also makes its
+/// `/proc/<pid>/` files (`environ`, `mem`) root's and refuses `ptrace` by the same user; `execve`
+/// resets the flag, so `exec`'s CMD can still dump core. Elsewhere the soft `RLIMIT_CORE` becomes 0
+/// (the hard limit stays, so CMD may raise it again); CMD inherits that limit.
+/// A failure is ignored: it cannot happen for an unprivileged change like this one, and bcsetup
+/// works the same without it.
+fn no_core_dumps() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = nix::sys::prctl::set_dumpable(false);
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+    {
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_CORE) {
+            let _ = setrlimit(Resource::RLIMIT_CORE, 0, hard);
         }
     }
 }

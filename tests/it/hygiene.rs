@@ -1,7 +1,7 @@
 //! Process hygiene (issue 15): a token in a mistyped variable or a stray `--…` argument is not
-//! echoed by parse errors.
+//! echoed by parse errors, and bcsetup never dumps core.
 
-use crate::support::{Outcome, TestEnv};
+use crate::support::{Outcome, STORE, TestEnv};
 
 /// The shape of a BigCommerce access token (31 characters), marked so a leak is easy to find.
 const TOKEN: &str = "SENTINELhyg1tok2en3abc4def5ghi6";
@@ -84,4 +84,139 @@ fn short_typos_are_still_quoted() {
     assert!(out.stderr.contains("'modfy'"), "{}", out.stderr);
     let out = run_with(&env, &["init", "--token-type", "oauth"], &[]);
     assert!(out.stderr.contains("'oauth'"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core dumps
+
+/// `sh -c 'ulimit -c unlimited; exec PROGRAM ARGS…'`: a process allowed to dump core, in `dir`.
+#[cfg(target_os = "linux")]
+fn may_dump(
+    dir: &std::path::Path,
+    program: &std::ffi::OsStr,
+    args: &[&std::ffi::OsStr],
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"ulimit -c unlimited && exec "$0" "$@""#)
+        .arg(program)
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// Wait for `path` to appear (the command under bcsetup has started) and return its text.
+#[cfg(target_os = "linux")]
+fn wait_for(path: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// Send `signal` to `pid` with kill(1).
+#[cfg(target_os = "linux")]
+fn kill(signal: &str, pid: &str) {
+    let _ = std::process::Command::new("kill")
+        .args([format!("-{signal}"), pid.to_owned()])
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// A core dump would hold the token in clear text: killed by SIGTRAP (which dumps core by default,
+/// and which neither bcsetup nor Rust's runtime catches; the runtime's SIGSEGV handler swallows a
+/// first SIGSEGV sent by `kill`), bcsetup dumps none, even with `ulimit -c unlimited`, while a process of the
+/// same setup does (the control), and so does `exec`'s command (the flag does not survive `execve`).
+#[cfg(target_os = "linux")]
+#[test]
+fn bcsetup_never_dumps_core_but_its_command_may() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let mut env = TestEnv::new();
+    let token = env.secret(TOKEN);
+    let profile = env.profile.clone();
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
+    let dir = env.root.path().join("cores");
+    std::fs::create_dir(&dir).unwrap();
+    let mut control = may_dump(&dir, "sleep".as_ref(), &["30".as_ref()])
+        .spawn()
+        .expect("sleep");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    kill("TRAP", &control.id().to_string());
+    let status = control.wait().unwrap();
+    if !status.core_dumped() {
+        crate::support::skip(&format!(
+            "this system dumps no core even with `ulimit -c unlimited` ({status:?}, core_pattern {:?})",
+            std::fs::read_to_string("/proc/sys/kernel/core_pattern")
+                .unwrap_or_default()
+                .trim()
+        ));
+        return;
+    }
+
+    let bcsetup = env.std_cmd(&[
+        "exec",
+        "--",
+        "sh",
+        "-c",
+        "echo $$ > pid.new; mv pid.new pid; exec sleep 30",
+    ]);
+    let args: Vec<&std::ffi::OsStr> = bcsetup.get_args().collect();
+    let mut cmd = may_dump(&dir, bcsetup.get_program(), &args);
+    cmd.env_clear()
+        .envs(bcsetup.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let mut child = cmd.spawn().expect("bcsetup");
+    let command = wait_for(&dir.join("pid"));
+    kill("TRAP", &child.id().to_string());
+    let status = child.wait().unwrap();
+    kill("KILL", &command);
+    assert_eq!(status.signal(), Some(5), "{status:?}");
+    assert!(!status.core_dumped(), "bcsetup dumped core: {status:?}");
+
+    // The command is dumpable again: with a plain `core` pattern its core file lands in the dir.
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    if !pattern.trim().starts_with("core") || pattern.contains('/') {
+        crate::support::skip(&format!(
+            "core files go elsewhere (core_pattern {:?})",
+            pattern.trim()
+        ));
+        return;
+    }
+    let cores = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("core"))
+            .count()
+    };
+    let fresh = dir.join("command");
+    std::fs::create_dir(&fresh).unwrap();
+    let out = may_dump(
+        &fresh,
+        bcsetup.get_program(),
+        &[
+            "exec".as_ref(),
+            "--".as_ref(),
+            "sh".as_ref(),
+            "-c".as_ref(),
+            "kill -SEGV $$".as_ref(),
+        ],
+    )
+    .env_clear()
+    .envs(bcsetup.get_envs().filter_map(|(k, v)| Some((k, v?))))
+    .status()
+    .unwrap();
+    assert_eq!(out.code(), Some(139), "{out:?}");
+    assert_eq!(cores(&fresh), 1, "the command's core file is missing");
 }
