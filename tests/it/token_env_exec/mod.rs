@@ -3,6 +3,7 @@
 //! keyring itself is covered by the two-profile test. `exec` has its own file.
 
 mod exec;
+mod signals;
 
 use std::path::Path;
 
