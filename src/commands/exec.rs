@@ -29,9 +29,9 @@ use crate::bigcommerce::Level;
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
 use crate::cli::ExecArgs;
-use crate::context::Context;
+use crate::context::{Context, withhold_secrets};
 use crate::error::{Error, InputErrors};
-use crate::stored::{self, VARIABLES};
+use crate::stored;
 
 /// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
 pub(super) const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
@@ -73,15 +73,10 @@ pub(super) fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     let mut command = Command::new(program);
     command.args(rest);
     // Variables inherited from an outer shell (another store's `eval "$(bcsetup env)"`) must not mix
-    // with this profile's: every managed name is cleared, then the known ones are set.
-    for name in VARIABLES {
-        command.env_remove(name);
-    }
-    // bcsetup's own secret inputs are not CMD's business: the token goes in only under its
-    // BIGCOMMERCE_ name, and the client secret only with --include-client-secret.
-    for name in ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"] {
-        command.env_remove(name);
-    }
+    // with this profile's: every managed name is cleared, then the known ones are set. bcsetup's own
+    // secret inputs are not CMD's business: the token goes in only under its BIGCOMMERCE_ name, and
+    // the client secret only with --include-client-secret.
+    withhold_secrets(&mut command);
     for (name, value) in creds.variables() {
         // One of the two places exec exposes a secret: CMD's environment.
         command.env(name, value.expose_to_program());

@@ -1,5 +1,5 @@
 //! Process hygiene (issue 15): a token in a mistyped variable or a stray `--…` argument is not
-//! echoed by parse errors, and bcsetup never dumps core.
+//! echoed by parse errors, bcsetup never dumps core, and the browser opener inherits no secret.
 
 use crate::support::{Outcome, STORE, TestEnv};
 
@@ -219,4 +219,82 @@ fn bcsetup_never_dumps_core_but_its_command_may() {
     .unwrap();
     assert_eq!(out.code(), Some(139), "{out:?}");
     assert_eq!(cores(&fresh), 1, "the command's core file is missing");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser opener
+
+/// The wizard's "Open … in your browser?" runs `xdg-open` (here a script first on PATH that writes
+/// its environment to a file): it gets the URL and the user's environment, but none of the secrets
+/// bcsetup was given, nor the `BIGCOMMERCE_*` variables of an outer `eval "$(bcsetup env)"`.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_browser_opener_inherits_no_secret() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use expectrl::Expect;
+
+    let mut env = TestEnv::new();
+    let secrets = [
+        ("BCSETUP_CLIENT_SECRET", env.secret("SENTINELhygClientSecret1")),
+        ("BIGCOMMERCE_ACCESS_TOKEN", env.secret("SENTINELhygOuterToken01")),
+        ("BIGCOMMERCE_CLIENT_SECRET", env.secret("SENTINELhygOuterSecret1")),
+    ];
+    let bin = env.root.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let dump = env.root.path().join("opener-env.txt");
+    let opener = bin.join("xdg-open");
+    let script = format!("#!/bin/sh\n{{ echo \"URL=$1\"; env; }} > '{}'\n", dump.display());
+    std::fs::write(&opener, script).unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let args = [
+        "init",
+        "--token-type",
+        "api",
+        "--access",
+        "read-only",
+        "--store-hash",
+        STORE,
+        "--name",
+        "Reader account",
+        "--scopes",
+        "products",
+    ];
+    let mut cmd = env.std_cmd(&args);
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin.clone()];
+    paths.extend(std::env::split_paths(&path));
+    cmd.env("PATH", std::env::join_paths(paths).unwrap())
+        .env("DISPLAY", ":99")
+        .env("KEEP_ME", "kept")
+        .envs(secrets.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a PTY");
+    session
+        .get_process_mut()
+        .set_window_size(200, 50)
+        .expect("window size");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    session.expect("browser?").expect("the browser offer");
+    session.send("y").expect("answer");
+    session
+        .expect("The credentials shown after Save")
+        .expect("the next step");
+    session.send("\x03").expect("Ctrl-C");
+    let _ = session.expect(expectrl::Eof);
+    let _ = session.get_process().wait();
+
+    let seen = std::fs::read_to_string(&dump).expect("xdg-open ran");
+    assert!(
+        seen.lines()
+            .any(|l| l.starts_with("URL=https://store-abc123.mybigcommerce.com/")),
+        "{seen}"
+    );
+    assert!(seen.lines().any(|l| l == "KEEP_ME=kept"), "{seen}");
+    for (name, value) in &secrets {
+        assert!(!seen.contains(value.as_str()), "the opener got {name}:\n{seen}");
+    }
+    for name in ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET", "BIGCOMMERCE_"] {
+        assert!(!seen.contains(name), "the opener got {name}:\n{seen}");
+    }
 }
