@@ -162,7 +162,7 @@ pub(crate) enum EnvFormat {
     Fish,
     /// `PowerShell`: `$Env:NAME = 'value'`
     Powershell,
-    /// .env files: `NAME="value"`
+    /// .env files: `NAME='value'` (also inert when sourced by sh)
     Dotenv,
 }
 
