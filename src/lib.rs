@@ -57,7 +57,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
     };
-    let result = Context::new(&cli.global, env, printer).and_then(|ctx| commands::run(cli.command, &ctx));
+    let result = Context::new(&cli.global, env, printer)
+        .and_then(|ctx| commands::run(cli.command, &ctx))
+        .and_then(|()| match output::stdout_failure() {
+            Some(why) => Err(error::Error::Internal(anyhow::anyhow!(
+                "could not write to stdout: {why}"
+            ))),
+            None => Ok(()),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -98,7 +105,12 @@ fn parse_error(e: &clap::Error, args: &[OsString], env: &Env) -> ExitCode {
         let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
     } else {
         // --help and --version: "errors" with exit code 0, printed to stdout.
-        let _ = e.print();
+        output::record(e.print());
+        if let Some(why) = output::stdout_failure() {
+            let err = error::Error::Internal(anyhow::anyhow!("could not write to stdout: {why}"));
+            Printer::default().error(&err);
+            return ExitCode::from(err.exit_code());
+        }
     }
     ExitCode::from(code)
 }

@@ -1,5 +1,6 @@
 //! Process hygiene (issue 15): a token in a mistyped variable or a stray `--…` argument is not
-//! echoed by parse errors, bcsetup never dumps core, and the browser opener inherits no secret.
+//! echoed by parse errors, bcsetup never dumps core, the browser opener inherits no secret, and a
+//! failed write to stdout is an error (a closed pipe is not).
 
 use crate::support::{Outcome, STORE, TestEnv};
 
@@ -296,5 +297,76 @@ fn the_browser_opener_inherits_no_secret() {
     }
     for name in ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET", "BIGCOMMERCE_"] {
         assert!(!seen.contains(name), "the opener got {name}:\n{seen}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Write errors on stdout
+
+/// Run `args` with stdout going to `stdout`; returns the exit code and stderr.
+fn run_to(env: &TestEnv, args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let out = env
+        .std_cmd(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .output()
+        .expect("run bcsetup");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains(TOKEN),
+        "{args:?} leaked the token on stderr:\n{stderr}"
+    );
+    (out.status.code(), stderr)
+}
+
+/// The commands whose product is stdout, with a profile to print.
+const DATA_COMMANDS: [&[&str]; 7] = [
+    &["token"],
+    &["token", "--json"],
+    &["env"],
+    &["env", "--format", "dotenv"],
+    &["status", "--json"],
+    &["scopes"],
+    &["scopes", "--json"],
+];
+
+/// `bcsetup token > /dev/full` lost the token: that is exit 1 with the reason on stderr, never 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_is_exit_1() {
+    let mut env = TestEnv::new();
+    let token = env.secret(TOKEN);
+    let profile = env.profile.clone();
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
+    let mut all: Vec<&[&str]> = DATA_COMMANDS.to_vec();
+    all.extend([&["completions", "bash"][..], &["--help"], &["--version"]]);
+    for args in all {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let (code, stderr) = run_to(&env, args, full.into());
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("could not write to stdout"), "{args:?}: {stderr}");
+    }
+}
+
+/// A reader that went away (`bcsetup token | head -c0`) is its choice: no message, exit 0.
+#[test]
+fn a_closed_pipe_on_stdout_is_quiet() {
+    let mut env = TestEnv::new();
+    let token = env.secret(TOKEN);
+    let profile = env.profile.clone();
+    env.init_offline(&profile, STORE, &token, &["--insecure-storage"]);
+    for args in DATA_COMMANDS {
+        // The reading end is closed before bcsetup starts, so its first write fails with EPIPE.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let (code, stderr) = run_to(&env, args, writer.into());
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        // Only the notes a run prints anyway (the .env warning), nothing about the pipe.
+        for word in ["error", "write", "pipe", "panicked"] {
+            assert!(!stderr.to_lowercase().contains(word), "{args:?}: {stderr}");
+        }
     }
 }
