@@ -5,12 +5,12 @@
 //! be run, as shells do. CMD runs directly, without a shell.
 //!
 //! Signals (Unix): while CMD runs, no signal whose default is to end a process ends bcsetup, except
-//! SIGKILL and the fault signals (`platform::FORWARDED` has the list and the reasons). One that another
-//! process sent (`kill`, a supervisor, CI) is passed on to CMD; one the terminal generated (Ctrl-C,
-//! Ctrl-\\) already reached CMD, which shares the terminal's process group, so it is not sent twice (a
-//! second SIGINT makes many programs skip their cleanup). Either way bcsetup waits for CMD, then
-//! cleans up. SIGKILL, or a fault signal (which only a bug in bcsetup raises), ends bcsetup before
-//! CMD, and then `--stencil`'s file stays behind and CMD runs on.
+//! SIGKILL, the fault signals (SIGSEGV, SIGTRAP, …) and the real-time ones (`platform::FORWARDED` has
+//! the list and the reasons). One that another process sent (`kill`, a supervisor, CI) is passed on
+//! to CMD; one the terminal generated (Ctrl-C, Ctrl-\\) already reached CMD, which shares the
+//! terminal's process group, so it is not sent twice (a second SIGINT makes many programs skip their
+//! cleanup). Either way bcsetup waits for CMD, then cleans up. One of the exceptions ends bcsetup
+//! before CMD, and then `--stencil`'s file stays behind and CMD runs on.
 //!
 //! `--stencil DIR` writes `DIR/secrets.stencil.json` (`{"accessToken": …}`, 0600, created
 //! exclusively: an existing file is the user's and is never replaced) before CMD starts and removes
