@@ -162,7 +162,7 @@ pub(crate) enum EnvFormat {
     Fish,
     /// `PowerShell`: `$Env:NAME = 'value'`
     Powershell,
-    /// .env files: `NAME="value"`
+    /// .env files: `NAME='value'` (also inert when sourced by sh)
     Dotenv,
 }
 
@@ -227,6 +227,26 @@ pub(crate) struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// The variables clap reads (every `env =` above), found by walking the command tree, so a new one
+/// is never missed: `lib` hides their values from clap's errors.
+pub(crate) fn env_variables() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if let Some(name) = arg.get_env().and_then(|n| n.to_str())
+                && !out.iter().any(|o| o == name)
+            {
+                out.push(name.to_owned());
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -300,5 +320,24 @@ mod tests {
                 "--{id} takes a value"
             );
         }
+    }
+
+    #[test]
+    fn the_variables_clap_reads_are_all_found() {
+        let mut names = env_variables();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "BCSETUP_ACCESS",
+                "BCSETUP_ACCOUNT_NAME",
+                "BCSETUP_API_PATH",
+                "BCSETUP_CLIENT_ID",
+                "BCSETUP_CONFIG_DIR",
+                "BCSETUP_PROFILE",
+                "BCSETUP_STORE_HASH",
+                "BCSETUP_TOKEN_TYPE",
+            ]
+        );
     }
 }

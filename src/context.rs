@@ -29,6 +29,27 @@ use crate::store::keyring::{self, KeyringStore};
 /// of them lives on in the snapshot, and `Env::get` never returns them.
 const SECRET_VARIABLES: [&str; 2] = ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"];
 
+/// What a program bcsetup starts (`exec`'s CMD, the browser opener) never inherits: bcsetup's own secret
+/// inputs, and every `BIGCOMMERCE_*` name `env` and `exec` manage (`stored::VARIABLES`; an outer
+/// `eval "$(bcsetup env)"` may have set them, for another store). `exec` then sets its profile's own.
+/// A browser has no use for any of them, and it may keep its environment in crash reports.
+pub(crate) const WITHHELD_FROM_PROGRAMS: [&str; 7] = [
+    "BCSETUP_ACCESS_TOKEN",
+    "BCSETUP_CLIENT_SECRET",
+    "BIGCOMMERCE_STORE_HASH",
+    "BIGCOMMERCE_ACCESS_TOKEN",
+    "BIGCOMMERCE_CLIENT_ID",
+    "BIGCOMMERCE_API_PATH",
+    "BIGCOMMERCE_CLIENT_SECRET",
+];
+
+/// Remove `WITHHELD_FROM_PROGRAMS` from the environment `command` will start with.
+pub(crate) fn withhold_secrets(command: &mut std::process::Command) {
+    for name in WITHHELD_FROM_PROGRAMS {
+        command.env_remove(name);
+    }
+}
+
 /// A snapshot of environment variables. Its `Debug` shows names only.
 #[derive(Clone, Default)]
 pub(crate) struct Env {

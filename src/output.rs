@@ -5,6 +5,7 @@
 
 use std::fmt::Display;
 use std::io::Write;
+use std::sync::Mutex;
 
 use console::style;
 use serde::Serialize;
@@ -61,11 +62,11 @@ impl Printer {
         }
     }
 
-    /// Data for programs (stdout).
+    /// Data for programs (stdout). A failed write is kept for `stdout_failure`.
     pub(crate) fn data(self, text: &str) {
         let mut out = std::io::stdout().lock();
-        // A closed pipe (`bcsetup token | head -c0`) is the reader's choice, not an error.
-        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        record(written);
     }
 
     /// A JSON document (stdout).
@@ -106,6 +107,28 @@ impl Printer {
             stderr_line(&format!("\n{}: {hint}", style("hint").cyan().bold().for_stderr()));
         }
     }
+}
+
+/// The first failed write to stdout (its description), for `lib::main` to turn into exit 1.
+static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Keep a write error for `stdout_failure`, except a closed pipe (`bcsetup token | head -c0`): the
+/// reader's choice, not an error (Rust ignores SIGPIPE, so it arrives as `BrokenPipe`). Anything else
+/// (`> /dev/full`, a full disk, a closed descriptor) means the data was lost, and a script must not
+/// go on as if `bcsetup token > file` had worked.
+pub(crate) fn record(written: std::io::Result<()>) {
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && let Ok(mut slot) = STDOUT_FAILURE.lock()
+    {
+        slot.get_or_insert_with(|| e.to_string());
+    }
+}
+
+/// Why data for stdout was lost, if it was: the error `lib::main` reports at the end of a run (every
+/// write goes through `Printer`, so commands need not check each one).
+pub(crate) fn stdout_failure() -> Option<String> {
+    STDOUT_FAILURE.lock().ok().and_then(|slot| slot.clone())
 }
 
 fn stderr_line(line: &str) {

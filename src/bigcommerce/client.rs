@@ -3,7 +3,8 @@
 //! builds, marked sensitive so its `Debug` prints `Sensitive`.
 //!
 //! Redirects are never followed: BigCommerce redirects http to https, and a redirect must never carry
-//! the token to another host.
+//! the token to another host. A plain-http (so loopback) base never goes through a proxy, which would
+//! see the token in clear text.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -122,13 +123,21 @@ impl Client {
         token: &AccessToken,
         timeouts: Timeouts,
     ) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
+        let https = base.0.scheme() == "https";
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("bcsetup/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .https_only(base.0.scheme() == "https")
-            .build()?;
+            .https_only(https);
+        // A plain-http base is a loopback host (`ApiBase::parse`): an `HTTP_PROXY` would read the
+        // token in clear text, and a proxy's loopback is not this machine's anyway. reqwest exempts
+        // no host but `NO_PROXY`'s, so the proxy is turned off here. An https base keeps the proxy
+        // (a `CONNECT` tunnel, which the proxy cannot read into).
+        if !https {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build()?;
         Ok(Self {
             http,
             base,

@@ -3,12 +3,17 @@
 //! `bcsetup env --format powershell | Invoke-Expression`) or a .env file reads. Every value is quoted
 //! so that the shell sees exactly the stored bytes, whatever printable ASCII a token holds.
 //!
-//! dotenv has no standard. Single quotes are literal in python-dotenv, Node's dotenv and dotenvy
-//! (run by hand), and in Ruby's dotenv and Docker Compose (their docs), so a value without `'` or `\`
-//! is written `NAME='value'`. Anything else is double-quoted with `\\`, `\"`, `\$` and `\n` escapes,
-//! which dotenvy decodes exactly; python-dotenv keeps `\$` as written and Node's dotenv decodes only
-//! `\n`, so such a value is exact only for dotenvy-like parsers. Real BigCommerce tokens are
-//! alphanumeric and take the first form.
+//! dotenv has no standard, and a .env file is often also sourced by sh (`set -a; . ./.env`), so every
+//! line must be inert there, whatever the value (a client ID comes from the user, a token is any
+//! visible ASCII). A value without `'`, `\`, newline or CR is written `NAME='value'`: literal in sh,
+//! bash and dash, in python-dotenv 1.2 (checked by the binary-level tests), Node's dotenv and dotenvy
+//! (run by hand), and in Ruby's dotenv and Docker Compose ("single-quoted values are used literally",
+//! their docs). Real BigCommerce tokens and client IDs are alphanumeric and always take this form.
+//! Any other value is double-quoted with `\\`, `\"`, `\$` and `` \` `` escaped and newlines kept as
+//! they are: sh reads that back exactly and runs nothing, and so does dotenvy. No form is exact for
+//! every parser here: python-dotenv keeps the backslash of `\$` and `` \` `` (and expands `${…}`
+//! unless `interpolate=False`), Docker Compose interpolates `$` in double quotes, and Node's dotenv
+//! decodes only `\n`.
 
 use std::fmt::Write;
 use std::io::IsTerminal;
@@ -91,7 +96,8 @@ fn quote_powershell(value: &str) -> String {
     out
 }
 
-/// dotenv: single quotes when the value allows it, else double quotes with escapes (see the module doc).
+/// dotenv: single quotes when the value allows it, else double quotes with the four characters sh
+/// treats specially there escaped (see the module doc).
 fn quote_dotenv(value: &str) -> String {
     if !value.contains(['\'', '\\', '\n', '\r']) {
         return format!("'{value}'");
@@ -99,14 +105,10 @@ fn quote_dotenv(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
     out.push('"');
     for c in value.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '"' => out.push_str("\\\""),
-            '$' => out.push_str(r"\$"),
-            '\n' => out.push_str(r"\n"),
-            '\r' => out.push_str(r"\r"),
-            c => out.push(c),
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            out.push('\\');
         }
+        out.push(c);
     }
     out.push('"');
     out
@@ -145,8 +147,9 @@ mod tests {
         assert_eq!(quote_dotenv("abc"), "'abc'");
         assert_eq!(quote_dotenv(r#"a"b$c`d"#), r#"'a"b$c`d'"#);
         assert_eq!(quote_dotenv("a'b"), r#""a'b""#);
-        assert_eq!(quote_dotenv(r#"a\b"c$d'"#), r#""a\\b\"c\$d'""#);
-        assert_eq!(quote_dotenv("a\nb'"), r#""a\nb'""#);
+        assert_eq!(quote_dotenv(r#"a\b"c$d'`e`"#), r#""a\\b\"c\$d'\`e\`""#);
+        // Kept as is: sh reads a newline inside double quotes literally.
+        assert_eq!(quote_dotenv("a\nb'"), "\"a\nb'\"");
     }
 
     #[test]

@@ -4,11 +4,13 @@
 //! code, 128+N when CMD was killed by signal N, 127 when CMD was not found and 126 when it could not
 //! be run, as shells do. CMD runs directly, without a shell.
 //!
-//! Signals (Unix): SIGINT, SIGTERM and SIGHUP no longer end bcsetup while CMD runs. One that another
-//! process sent (`kill`, a supervisor, CI) is passed on to CMD; one the terminal generated (Ctrl-C)
-//! already reached CMD, which shares the terminal's process group, so it is not sent twice (a second
-//! SIGINT makes many programs skip their cleanup). Either way bcsetup waits for CMD, then cleans up.
-//! Only SIGKILL can end bcsetup before CMD, and then `--stencil`'s file stays behind.
+//! Signals (Unix): while CMD runs, no signal whose default is to end a process ends bcsetup, except
+//! SIGKILL, the fault signals (SIGSEGV, SIGTRAP, …) and the real-time ones (`platform::FORWARDED` has
+//! the list and the reasons). One that another process sent (`kill`, a supervisor, CI) is passed on
+//! to CMD; one the terminal generated (Ctrl-C, Ctrl-\\) already reached CMD, which shares the
+//! terminal's process group, so it is not sent twice (a second SIGINT makes many programs skip their
+//! cleanup). Either way bcsetup waits for CMD, then cleans up. One of the exceptions ends bcsetup
+//! before CMD, and then `--stencil`'s file stays behind and CMD runs on.
 //!
 //! `--stencil DIR` writes `DIR/secrets.stencil.json` (`{"accessToken": …}`, 0600, created
 //! exclusively: an existing file is the user's and is never replaced) before CMD starts and removes
@@ -27,9 +29,9 @@ use crate::bigcommerce::Level;
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
 use crate::cli::ExecArgs;
-use crate::context::Context;
+use crate::context::{Context, withhold_secrets};
 use crate::error::{Error, InputErrors};
-use crate::stored::{self, VARIABLES};
+use crate::stored;
 
 /// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
 pub(super) const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
@@ -71,15 +73,10 @@ pub(super) fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
     let mut command = Command::new(program);
     command.args(rest);
     // Variables inherited from an outer shell (another store's `eval "$(bcsetup env)"`) must not mix
-    // with this profile's: every managed name is cleared, then the known ones are set.
-    for name in VARIABLES {
-        command.env_remove(name);
-    }
-    // bcsetup's own secret inputs are not CMD's business: the token goes in only under its
-    // BIGCOMMERCE_ name, and the client secret only with --include-client-secret.
-    for name in ["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"] {
-        command.env_remove(name);
-    }
+    // with this profile's: every managed name is cleared, then the known ones are set. bcsetup's own
+    // secret inputs are not CMD's business: the token goes in only under its BIGCOMMERCE_ name, and
+    // the client secret only with --include-client-secret.
+    withhold_secrets(&mut command);
     for (name, value) in creds.variables() {
         // One of the two places exec exposes a secret: CMD's environment.
         command.env(name, value.expose_to_program());
@@ -208,7 +205,6 @@ mod platform {
 
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     use signal_hook::iterator::SignalsInfo;
     use signal_hook::iterator::exfiltrator::WithOrigin;
     use signal_hook::iterator::exfiltrator::origin::Origin;
@@ -218,8 +214,48 @@ mod platform {
     use crate::context::Context;
     use crate::error::Error;
 
-    /// The signals that would end bcsetup and that CMD should see instead.
-    const FORWARDED: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
+    /// The signals whose default action ends a process, caught while CMD runs and passed on to it
+    /// when a process sent them (as tini and dumb-init do): what is meant for the program bcsetup
+    /// wraps reaches it, and bcsetup outlives it to remove the stencil file. SIGABRT too (`kill -ABRT`
+    /// asks for a core dump, which CMD can give and bcsetup does not). SIGXCPU and SIGXFSZ from the
+    /// kernel (bcsetup over its own limits) have no sender and are not passed on; over `RLIMIT_FSIZE` a
+    /// write then fails with EFBIG instead. Not caught, so they keep their default:
+    /// - SIGPIPE: Rust's runtime ignores it, so a write to a closed pipe fails with EPIPE instead;
+    /// - SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS: faults the kernel raises in the thread that
+    ///   caused them; returning from a handler would run the faulting instruction again;
+    /// - SIGKILL, SIGSTOP: cannot be caught;
+    /// - the real-time signals (SIGRTMIN..=SIGRTMAX): nix cannot send them without `unsafe`, and
+    ///   nothing sends one to a command-line program by accident.
+    const FORWARDED: &[Signal] = &[
+        Signal::SIGINT,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGALRM,
+        Signal::SIGVTALRM,
+        Signal::SIGPROF,
+        Signal::SIGXCPU,
+        Signal::SIGXFSZ,
+        Signal::SIGIO,
+        Signal::SIGABRT,
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        Signal::SIGPWR,
+        #[cfg(all(
+            any(target_os = "linux", target_os = "android"),
+            not(any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))
+        ))]
+        Signal::SIGSTKFLT,
+        #[cfg(any(
+            target_vendor = "apple",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly"
+        ))]
+        Signal::SIGEMT,
+    ];
 
     /// Run CMD to its end with the stencil file around it, passing sent signals on.
     pub(super) fn supervise(
@@ -232,7 +268,10 @@ mod platform {
         // A signal bcsetup was started with ignored (`nohup`, `cmd &` in a script) stays ignored:
         // a handler would be reset to the default in CMD, undoing what the caller asked for.
         let ignored = ignored_signals();
-        let wanted = FORWARDED.into_iter().filter(|s| !is_in(ignored, *s));
+        let wanted = FORWARDED
+            .iter()
+            .map(|s| *s as i32)
+            .filter(|s| !is_in(ignored, *s));
         let mut signals = SignalsInfo::<WithOrigin>::new(wanted).map_err(|e| {
             Error::Internal(anyhow::Error::new(e).context("could not install the signal handlers"))
         })?;
@@ -268,10 +307,14 @@ mod platform {
     }
 
     /// Pass on what a process sent; what the terminal generated (no sender) already reached CMD,
-    /// and what CMD sent to bcsetup should not bounce back to it.
+    /// what CMD sent to bcsetup should not bounce back to it, and what bcsetup raised itself (an
+    /// `abort`) is not CMD's business.
     fn should_forward(origin: &Origin, child_pid: u32) -> bool {
         match &origin.process {
-            Some(sender) => u32::try_from(sender.pid).ok() != Some(child_pid),
+            Some(sender) => {
+                let sender = u32::try_from(sender.pid).ok();
+                sender != Some(child_pid) && sender != Some(std::process::id())
+            }
             None => false,
         }
     }

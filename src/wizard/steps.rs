@@ -11,6 +11,7 @@ use crate::bigcommerce::scopes::{SCOPES, ScopeSet};
 use crate::bigcommerce::token::{AccessToken, client_secret_from};
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::checklist::Checklist;
+use crate::context::withhold_secrets;
 use crate::error::Error;
 use crate::prompter::Prompter;
 
@@ -126,7 +127,10 @@ fn open_url(url: &str) -> std::io::Result<()> {
     } else {
         ("xdg-open", vec![url])
     };
-    let status = std::process::Command::new(program)
+    let mut command = std::process::Command::new(program);
+    // The opener, and the browser it starts, get none of the secrets bcsetup was given.
+    withhold_secrets(&mut command);
+    let status = command
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

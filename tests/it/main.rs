@@ -24,6 +24,8 @@ mod crash;
 mod faults;
 /// `--help`, completions for every shell, the man page.
 mod help;
+/// Process hygiene: parse errors, core dumps, the browser opener's environment, stdout write errors.
+mod hygiene;
 /// `init` end to end: storage, rotation, credentials files, storage failures.
 mod init;
 /// Secret leakage: every command and mode, failure paths, panics, `/proc/<pid>/cmdline`.

@@ -65,3 +65,14 @@ fn stencil_file_is_private_exclusive_and_removed() {
         "{missing}"
     );
 }
+
+#[test]
+fn every_managed_variable_is_withheld_from_programs() {
+    use crate::context::WITHHELD_FROM_PROGRAMS;
+    for name in crate::stored::VARIABLES
+        .into_iter()
+        .chain(["BCSETUP_ACCESS_TOKEN", "BCSETUP_CLIENT_SECRET"])
+    {
+        assert!(WITHHELD_FROM_PROGRAMS.contains(&name), "{name}");
+    }
+}

@@ -16,13 +16,15 @@
 //! Proxies and loopback: reqwest 0.13 takes proxies from the environment through hyper-util's
 //! `Matcher::from_env` (`ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, upper or lower case;
 //! `HTTP_PROXY` ignored when `REQUEST_METHOD` is set, against httpoxy) and does **not** exempt loopback
-//! hosts on its own: only `NO_PROXY` does. So the proxy tests can point the API base at 127.0.0.1 or
-//! localhost and still see the proxy used.
+//! hosts on its own: only `NO_PROXY` does. So the https proxy tests can point the API base at
+//! 127.0.0.1 and still see the proxy used. A plain-http base (loopback only) never uses a proxy, which
+//! would read the token in clear text: `Client::new` turns proxies off for it (`loopback_proxy.rs`).
 //!
 //! Trust: on Linux reqwest verifies with rustls-platform-verifier, which loads the system roots through
 //! rustls-native-certs, which honours `SSL_CERT_FILE`. The positive controls add the test CA that way —
 //! trusting one more root, which is not disabling any check.
 
+mod loopback_proxy;
 mod servers;
 
 use std::net::SocketAddr;
@@ -212,70 +214,6 @@ fn a_certificate_for_another_name_or_out_of_date_is_refused_even_from_a_trusted_
 
 // ---------------------------------------------------------------------------------------------
 // Proxies
-
-#[test]
-fn http_proxy_is_used_for_http_and_no_proxy_bypasses_it() {
-    let env = stored("SENTINELnetProxy00001");
-    let proxy = Proxy::start();
-    let url = proxy.url();
-    let fake = env.fake.base_url();
-    let port = addr_of(&fake).port();
-    let localhost = format!("http://localhost:{port}");
-    let hooks = format!("/stores/{STORE}/v3/hooks HTTP/1.1");
-    for (var, base) in [
-        ("HTTP_PROXY", fake.as_str()),
-        ("http_proxy", &fake),
-        ("ALL_PROXY", &localhost),
-    ] {
-        let out = run_with(&env, &["verify"], &[(var, &url), ("BCSETUP_API_BASE", base)]);
-        assert_eq!(out.code, 0, "{var}: {}", out.stderr);
-        // The absolute form is what a client sends to a proxy (a connection may carry several requests).
-        let wanted = format!("GET {base}{hooks}");
-        let through = String::from_utf8_lossy(&proxy.bytes()).into_owned();
-        assert!(
-            through.contains(&wanted),
-            "{var}: the proxy was not asked `{wanted}`: {:?}",
-            proxy.requests()
-        );
-        assert!(!env.fake.requests().is_empty(), "{var}: forwarded to the fake");
-        proxy.clear();
-        env.fake.clear_log();
-    }
-    // NO_PROXY (either case, exact or as a list) sends the requests directly.
-    for (no_proxy, base) in [
-        (("NO_PROXY", "127.0.0.1"), fake.as_str()),
-        (("no_proxy", "example.com, 127.0.0.0/8"), &fake),
-        (("NO_PROXY", "localhost"), &localhost),
-        (("NO_PROXY", "*"), &localhost),
-    ] {
-        let out = run_with(
-            &env,
-            &["verify"],
-            &[("HTTP_PROXY", &url), no_proxy, ("BCSETUP_API_BASE", base)],
-        );
-        assert_eq!(out.code, 0, "{no_proxy:?}: {}", out.stderr);
-        assert!(
-            proxy.requests().is_empty(),
-            "{no_proxy:?}: the proxy was used: {:?}",
-            proxy.requests()
-        );
-        assert!(!env.fake.requests().is_empty());
-        env.fake.clear_log();
-    }
-    // HTTPS_PROXY is for https URLs only.
-    let out = run_with(&env, &["verify"], &[("HTTPS_PROXY", &url)]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        proxy.requests().is_empty(),
-        "HTTPS_PROXY was used for http: {:?}",
-        proxy.requests()
-    );
-    // A proxy that cannot be reached is an error, never a reason to go around it.
-    env.fake.clear_log();
-    let out = run_with(&env, &["verify"], &[("HTTP_PROXY", DEAD)]);
-    assert_eq!(out.code, 5, "{}", out.stderr);
-    assert!(env.fake.requests().is_empty(), "went around the proxy");
-}
 
 #[test]
 fn https_goes_through_a_connect_tunnel_the_proxy_cannot_read() {

@@ -111,35 +111,49 @@ fn exec_stencil_never_replaces_an_existing_file() {
 }
 
 /// Start `exec --stencil theme -- sleep 30`, wait for it, check the file is private, send `signal`
-/// to bcsetup (not to the child), and return bcsetup's exit code once the file is gone.
+/// to bcsetup (not to the child), and return bcsetup's exit code once the file is gone and the child
+/// has ended (not orphaned).
+///
+/// bcsetup keeps a signal it was started with ignored ignored (`nohup`), on purpose; a test runner
+/// that ignores one (`nohup cargo test`) would otherwise hang here for the whole deadline and fail
+/// with "did not end". So bcsetup is started with the signal at its default (GNU `env
+/// --default-signal`) when this process ignores it.
 #[cfg(unix)]
-fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
+pub(super) fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
     let theme = env.root.path().join("theme");
     std::fs::create_dir_all(&theme).unwrap();
     let file = theme.join("secrets.stencil.json");
     let started = env.root.path().join("started");
     let _ = std::fs::remove_file(&started);
-    let mut child = env
-        .std_cmd(&[
-            "exec",
-            "--stencil",
-            "theme",
-            "--",
-            "sh",
-            "-c",
-            "touch started; exec sleep 30",
-        ])
+    let args = [
+        "exec",
+        "--stencil",
+        "theme",
+        "--",
+        "sh",
+        "-c",
+        // The pid appears at once, complete (rename), and only once the command runs.
+        "echo $$ > started.new; mv started.new started; exec sleep 30",
+    ];
+    let mut cmd = env.std_cmd(&args);
+    if ignored_here(signal) {
+        cmd = with_default_signal(&cmd, signal);
+    }
+    let mut child = cmd
         .current_dir(env.root.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn bcsetup");
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Generous: under load (a full suite beside other builds on two cores) a debug bcsetup can take
+    // seconds to start; a pass takes milliseconds whatever the deadline.
+    let deadline = Instant::now() + Duration::from_secs(60);
     // Once the command runs (not merely once the file exists), so the signal finds it.
     while !started.exists() {
         assert!(Instant::now() < deadline, "the command never started");
         std::thread::sleep(Duration::from_millis(20));
     }
+    let grandchild = read(&started).trim().to_owned();
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&file).unwrap().permissions().mode();
@@ -150,21 +164,89 @@ fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
         .status()
         .unwrap();
     assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("bcsetup did not end after SIG{signal}");
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &grandchild])
+                .status();
+            panic!(
+                "bcsetup did not end after SIG{signal} (ignored here: {})",
+                ignored_here(signal)
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    let alive = std::process::Command::new("kill")
+        .args(["-0", &grandchild])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    if alive.success() {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &grandchild])
+            .status();
+        panic!("SIG{signal}: bcsetup ended but the command (pid {grandchild}) runs on, orphaned");
+    }
     assert!(!file.exists(), "the stencil file survived SIG{signal}");
     status
         .code()
-        .expect("bcsetup exited (was not killed by the signal)")
+        .unwrap_or_else(|| panic!("bcsetup was killed by SIG{signal} ({status:?}) instead of exiting"))
+}
+
+/// The number of a signal on this system (`QUIT` → 3 on Linux).
+#[cfg(unix)]
+pub(super) fn signal_number(name: &str) -> i32 {
+    let signal: nix::sys::signal::Signal = format!("SIG{name}")
+        .parse()
+        .unwrap_or_else(|e| panic!("SIG{name}: {e}"));
+    signal as i32
+}
+
+/// Whether this test process ignores `signal` (so its children start with it ignored); Linux only.
+#[cfg(unix)]
+fn ignored_here(signal: &str) -> bool {
+    let number = u32::try_from(signal_number(signal)).ok();
+    let mask = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("SigIgn:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        })
+        .unwrap_or(0);
+    number.is_some_and(|n| (1..=64).contains(&n) && mask & (1 << (n - 1)) != 0)
+}
+
+/// `cmd` run through `env --default-signal=SIG`, which resets an inherited ignore before bcsetup starts.
+#[cfg(unix)]
+fn with_default_signal(cmd: &std::process::Command, signal: &str) -> std::process::Command {
+    let supported = std::process::Command::new("env")
+        .args([format!("--default-signal={signal}"), "true".into()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        supported,
+        "this test process ignores SIG{signal} (nohup?) and `env --default-signal` is missing: run the \
+         test with SIG{signal} at its default"
+    );
+    let mut wrapped = std::process::Command::new("env");
+    wrapped
+        .arg(format!("--default-signal={signal}"))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    wrapped.env_clear();
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(key, value);
+        }
+    }
+    wrapped
 }
 
 #[cfg(unix)]

@@ -3,6 +3,8 @@
 //! keyring itself is covered by the two-profile test. `exec` has its own file.
 
 mod exec;
+mod hostile;
+mod signals;
 
 use std::path::Path;
 
@@ -162,7 +164,7 @@ fn env_formats_dotenv_and_json() {
     // A token with `'` and `\` is double-quoted with escapes.
     assert!(
         out.stdout
-            .contains(r#"BIGCOMMERCE_ACCESS_TOKEN="SENTINEL'\"\$HOME`id`\\n!"#),
+            .contains(r#"BIGCOMMERCE_ACCESS_TOKEN="SENTINEL'\"\$HOME\`id\`\\n!"#),
         "{}",
         out.stdout
     );
