@@ -113,9 +113,26 @@ fn not_run(program: &OsString, err: &std::io::Error) -> Error {
         126
     };
     Error::CommandNotRun {
-        program: program.to_string_lossy().into_owned(),
+        program: shown_program(&program.to_string_lossy()),
         code,
         reason: err.to_string(),
+    }
+}
+
+/// The command's name as the error shows it. A token pasted where the command goes
+/// (`bcsetup exec <token>`) must not land on stderr and in CI logs: a name of 20 or more letters and
+/// digits, with a digit and no path, is not quoted (BigCommerce tokens are 31 such characters).
+fn shown_program(name: &str) -> String {
+    let token_shaped = name.chars().count() >= 20
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.chars().any(|c| c.is_ascii_digit());
+    if token_shaped {
+        format!(
+            "[a {}-character name, hidden: it looks like a token]",
+            name.chars().count()
+        )
+    } else {
+        name.to_owned()
     }
 }
 

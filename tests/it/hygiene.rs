@@ -70,6 +70,27 @@ fn a_token_pasted_as_a_long_flag_is_not_echoed() {
 }
 
 #[test]
+fn a_token_pasted_as_the_command_of_exec_is_not_echoed() {
+    let mut env = TestEnv::new();
+    let stored = env.token(
+        "SENTINELhygexec001",
+        crate::support::TokenSpec::all(STORE, crate::support::Level::ReadOnly),
+    );
+    let saved = env.init(&stored, &["--access", "read-only", "--insecure-storage"]);
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    env.secret(TOKEN);
+    let plain = TOKEN.replace("SENTINEL", "sentinel7");
+    env.secret(&plain);
+    let out = run_with(&env, &["exec", &plain], &[]);
+    assert_eq!(out.code, 127, "{}", out.stderr);
+    assert!(
+        !out.stderr.contains(&plain) && out.stderr.contains("looks like a token"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn short_typos_are_still_quoted() {
     let env = TestEnv::new();
     let out = run_with(&env, &["init", "--acess", "modify"], &[]);

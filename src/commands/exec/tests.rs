@@ -76,3 +76,21 @@ fn every_managed_variable_is_withheld_from_programs() {
         assert!(WITHHELD_FROM_PROGRAMS.contains(&name), "{name}");
     }
 }
+
+#[test]
+fn a_token_pasted_as_the_command_is_not_quoted() {
+    let token = "abcdefghij0123456789abcdefghij0";
+    let shown = shown_program(token);
+    assert!(
+        !shown.contains(token) && shown.contains("31-character"),
+        "{shown}"
+    );
+    for name in [
+        "migrate",
+        "/usr/local/bin/bc-migration-tool2024",
+        "python3",
+        "MyVeryLongToolNameWithoutDigits",
+    ] {
+        assert_eq!(shown_program(name), name);
+    }
+}
