@@ -19,7 +19,8 @@ use crate::bigcommerce::{Access, AccountName, Level, StoreHash, TokenType};
 use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 
-/// Largest profiles.toml bcsetup reads (thousands of profiles fit; anything bigger is not ours).
+/// Largest profiles.toml bcsetup reads (thousands of profiles fit; anything bigger is not ours), and
+/// so the largest it writes: a file over it would make every command on every profile fail.
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The format version written to profiles.toml; a newer one is refused rather than mangled.
@@ -178,7 +179,7 @@ impl ProfileFile {
     }
 
     /// Read-modify-write under an exclusive lock. `change` sees the current profiles; if it fails,
-    /// nothing is written.
+    /// or the result is larger than `load` accepts, nothing is written.
     pub fn update<T>(&self, change: impl FnOnce(&mut Profiles) -> Result<T, Error>) -> Result<T, Error> {
         ensure_private_dir(&self.dir)
             .map_err(|e| config_error(&self.dir, format!("cannot create the config directory: {e}")))?;
@@ -205,6 +206,16 @@ impl ProfileFile {
         let text = toml::to_string_pretty(&profiles).map_err(|e| Error::Internal(e.into()))?;
         let body = format!("# bcsetup profiles: metadata only, no secrets. Managed by bcsetup.\n{text}");
         let path = self.path();
+        if u64::try_from(body.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+            return Err(config_error(
+                &path,
+                format!(
+                    "the profiles file would grow to {} bytes, over the {MAX_FILE_BYTES} bcsetup reads; \
+                     nothing was written",
+                    body.len()
+                ),
+            ));
+        }
         write_atomic(&path, body.as_bytes())
             .map_err(|e| config_error(&path, format!("cannot write the profiles file: {e}")))?;
         // The lock is released when `lock` is dropped, after the rename.
@@ -295,6 +306,41 @@ mod tests {
 
         fs::write(file.path(), "version = 99\n").unwrap();
         assert!(file.load().unwrap_err().to_string().contains("newer"));
+    }
+
+    #[test]
+    fn a_file_too_large_to_read_back_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = ProfileFile::new(dir.path());
+        let name = ProfileName::parse("default").unwrap();
+        file.update(|p| {
+            p.profiles.insert(name.clone(), sample());
+            Ok(())
+        })
+        .unwrap();
+        let before = fs::read(file.path()).unwrap();
+        // DEL is written as `\u007F`: 800 000 of them take six times their count.
+        let huge = "\u{7f}".repeat(800_000);
+        let err = file
+            .update(|p| {
+                let other = ProfileName::parse("other").unwrap();
+                let mut big = sample();
+                big.store_name = Some(huge.clone());
+                p.profiles.insert(other, big);
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("nothing was written"), "{err}");
+        assert_eq!(fs::read(file.path()).unwrap(), before, "the file is untouched");
+        assert_eq!(file.load().unwrap().get(&name).unwrap(), &sample());
+        // Just under the limit is written, and read back.
+        file.update(|p| {
+            p.profiles.get_mut(&name).unwrap().store_name = Some("x".repeat(4 * 1024 * 1024 - 2_000));
+            Ok(())
+        })
+        .unwrap();
+        assert!(file.load().is_ok());
     }
 
     #[test]
