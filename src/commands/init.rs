@@ -17,6 +17,7 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::prover::{Claim, prove};
+use crate::text;
 use crate::transaction::Snapshot;
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use existing::Existing;
@@ -100,7 +101,7 @@ fn storage(ctx: &Context, args: &InitArgs) -> StorageKind {
     }
     ctx.printer.warn(format_args!(
         "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
-        ctx.config_dir.join("secrets").display()
+        text::path(&ctx.config_dir.join("secrets"))
     ));
     StorageKind::File
 }

@@ -22,6 +22,9 @@ mod crash;
 mod faults;
 /// `--help`, completions for every shell, the man page.
 mod help;
+/// Untrusted text: hostile store names, domains, response bodies and files reach no terminal raw;
+/// a token pasted into a non-secret field is refused.
+mod hostile_text;
 /// `init` end to end: storage, rotation, credentials files, storage failures.
 mod init;
 /// Secret leakage: every command and mode, failure paths, panics, `/proc/<pid>/cmdline`.
