@@ -86,6 +86,7 @@ fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<In
     resolve(Inputs {
         args,
         env: &ctx.env,
+        profile: &ctx.profile,
         stdin: &mut stdin as &mut dyn Read,
         prompter: prompter.as_deref_mut().map(|p| p as &mut dyn Prompter),
         defaults,
@@ -137,6 +138,8 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
         if !interactive::recover(menu, plan, &mut *p)? {
             return Err(err);
         }
+        // A token typed again may be what was given as the account name or client ID.
+        crate::wizard::settle_copies(plan, &ctx.profile, &mut *p)?;
     }
 }
 

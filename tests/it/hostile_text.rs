@@ -1,6 +1,7 @@
 //! Text bcsetup did not write, from a hostile store or a hostile file: it reaches the terminal
 //! escaped (no control character of its own, since these runs have no terminal and so no styling),
-//! JSON carries it as answered (bounded), and profiles.toml keeps it cleaned and bounded.
+//! JSON carries it as answered (bounded), profiles.toml keeps it cleaned and bounded, and a token
+//! pasted into a non-secret field is refused without being shown.
 
 use crate::keyring_env;
 use crate::support::{Fault, Level, OTHER_STORE, Outcome, STORE, TestEnv, TokenSpec};
@@ -219,4 +220,69 @@ fn a_credentials_file_with_a_malformed_token_is_an_input_error_without_its_bytes
         out.stderr
     );
     assert_eq!(env.profiles_toml(), "");
+}
+
+#[test]
+fn the_token_is_never_kept_as_a_non_secret_value() {
+    let mut env = keyring_env!();
+    let other = env.token(
+        "sentinelother000000000000000001",
+        TokenSpec::all(STORE, Level::ReadOnly),
+    );
+    env.init_offline(&format!("{}-other", env.profile), STORE, &other, &[]);
+    let before = env.profiles_toml();
+    // Lowercase letters and digits, as BigCommerce makes them: also a valid store hash.
+    let token = env.token(
+        "sentinelcopy0000000000000000001",
+        TokenSpec::all(STORE, Level::Modify),
+    );
+    let upper = token.to_uppercase();
+    let cases: [(&[&str], &[&str]); 4] = [
+        (&["--client-id", &token], &["--client-id / BCSETUP_CLIENT_ID"]),
+        (&["--name", &token], &["--name / BCSETUP_ACCOUNT_NAME"]),
+        (
+            &["--client-id", &upper, "--scopes", "nope"],
+            &["--scopes", "--client-id / BCSETUP_CLIENT_ID"],
+        ),
+        (&["--profile", &token], &["--profile / BCSETUP_PROFILE"]),
+    ];
+    for (extra, sources) in cases {
+        let mut args = vec!["init", "--token-type", "api", "--access", "modify"];
+        args.extend(["--store-hash", STORE, "--access-token-stdin"]);
+        if !extra.contains(&"--name") {
+            args.extend(["--name", "Migration bot"]);
+        }
+        args.extend_from_slice(extra);
+        let out = env.run(&args, &format!("{token}\n"));
+        assert_eq!(out.code, 2, "{extra:?}: {}", out.stderr);
+        for source in sources {
+            assert!(out.stderr.contains(source), "{extra:?}: {}", out.stderr);
+        }
+        assert!(out.stderr.contains("this is the access token"), "{}", out.stderr);
+        assert!(
+            !out.stderr.to_lowercase().contains(&token),
+            "never echoed: {}",
+            out.stderr
+        );
+        assert_eq!(env.profiles_toml(), before, "{extra:?}");
+        assert!(env.fake.requests().is_empty(), "{extra:?}");
+    }
+    let out = env.run(
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--name",
+            "Migration bot",
+            "--access",
+            "modify",
+            "--store-hash",
+            &token,
+            "--access-token-stdin",
+        ],
+        &format!("{token}\n"),
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--store-hash"), "{}", out.stderr);
+    assert_eq!(env.profiles_toml(), before);
 }

@@ -191,7 +191,7 @@ pub(super) fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter
     let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
     match pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel) {
         Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
-        Remedy::ChangeStore => plan.store_hash = steps::store(p)?,
+        Remedy::ChangeStore => plan.store_hash = steps::store(p, Some(&plan.access_token))?,
         Remedy::ChangeWanted => change_wanted(plan, p)?,
         Remedy::CheckAgain | Remedy::TryAgain => {}
         Remedy::Cancel => return Ok(false),
