@@ -5,10 +5,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::bigcommerce::judge::VerifyFailure;
+use crate::bigcommerce::judge::{Accepted, VerifyFailure};
 use crate::bigcommerce::report::Report;
 use crate::bigcommerce::run::Unreachable;
 use crate::store::StoreError;
+use crate::text;
 
 mod verification;
 
@@ -21,8 +22,9 @@ pub enum Error {
     #[error("{0}")]
     Input(InputErrors),
     /// profiles.toml (or another config file) cannot be read, parsed, trusted or written; a file
-    /// bcsetup cannot read is never overwritten. Exit 2.
-    #[error("{path}: {message}")]
+    /// bcsetup cannot read is never overwritten. Exit 2. The path and the parser's message (which can
+    /// quote a key or value from the file) are shown escaped.
+    #[error("{}: {}", text::path(path), text::one_line(message))]
     Config {
         /// The file involved.
         path: PathBuf,
@@ -139,6 +141,17 @@ impl Error {
             Error::Input(_) | Error::Interrupted | Error::Signalled(_) | Error::Child(_) | Error::Internal(_) => {
                 None
             }
+        }
+    }
+
+    /// The writes BigCommerce accepted (`probe_changed_data`), for the JSON error's `accepted`.
+    pub fn accepted(&self) -> &[Accepted] {
+        match self {
+            Error::Verification {
+                failure: VerifyFailure::ProbeChangedData { accepted },
+                ..
+            } => accepted,
+            _ => &[],
         }
     }
 

@@ -107,6 +107,7 @@ fn resolve_with(
     resolve(Inputs {
         args,
         env: &env,
+        profile: &crate::domain::ProfileName::parse("shop").unwrap(),
         stdin: &mut stdin,
         prompter: None,
         defaults: Defaults::default(),

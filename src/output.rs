@@ -2,6 +2,11 @@
 //! people to stderr. `--quiet` silences status lines, never errors or data; `--verbose` adds request
 //! lines. Colour follows the terminal and `NO_COLOR` (console's rules); messages read the same
 //! without colour. This is the one place that writes to the standard streams.
+//!
+//! Messages may carry text bcsetup did not write (a path, a keyring's or the API's words), so
+//! `success`, `warn`, `detail` and the errors escape every control character but LF
+//! (`text::lines`) before adding their own styling. `info` and `show` carry text that is already
+//! styled (`render.rs`), whose builders escape outside values themselves (`text::one_line`).
 
 use std::fmt::Display;
 use std::io::Write;
@@ -11,6 +16,7 @@ use console::style;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::text;
 
 /// Where and how to print.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,21 +50,31 @@ impl Printer {
 
     /// A success line with a check mark (stderr), unless `--quiet`.
     pub(crate) fn success(self, msg: impl Display) {
-        self.info(format_args!("{} {msg}", style("✓").green().for_stderr()));
+        let msg = msg.to_string();
+        self.info(format_args!(
+            "{} {}",
+            style("✓").green().for_stderr(),
+            text::lines(&msg)
+        ));
     }
 
     /// A warning (stderr), shown even with `--quiet`.
     pub(crate) fn warn(self, msg: impl Display) {
         stderr_line(&format!(
-            "{}: {msg}",
-            style("warning").yellow().bold().for_stderr()
+            "{}: {}",
+            style("warning").yellow().bold().for_stderr(),
+            text::lines(&msg.to_string())
         ));
     }
 
     /// A detail line for `--verbose` (stderr).
     pub(crate) fn detail(self, msg: impl Display) {
         if self.verbose {
-            stderr_line(&format!("{} {msg}", style("·").dim().for_stderr()));
+            stderr_line(&format!(
+                "{} {}",
+                style("·").dim().for_stderr(),
+                text::lines(&msg.to_string())
+            ));
         }
     }
 
@@ -71,8 +87,9 @@ impl Printer {
 
     /// A JSON document (stdout).
     pub(crate) fn json<T: Serialize + ?Sized>(self, value: &T) {
+        // The same document, with the characters serde_json leaves raw (DEL, C1, bidi) as `\u` escapes.
         match serde_json::to_string_pretty(value) {
-            Ok(text) => self.data(&format!("{text}\n")),
+            Ok(text) => self.data(&format!("{}\n", text::json(&text))),
             Err(e) => self.warn(format_args!("could not encode JSON: {e}")),
         }
     }
@@ -89,6 +106,10 @@ impl Printer {
             if let Some(hint) = err.hint() {
                 error["hint"] = hint.into();
             }
+            // The bodies as answered (bounded); the message shows them escaped, for a terminal.
+            if !err.accepted().is_empty() {
+                error["accepted"] = serde_json::to_value(err.accepted()).unwrap_or_default();
+            }
             let mut doc = match err.report().map(serde_json::to_value) {
                 Some(Ok(report)) => report,
                 _ => serde_json::json!({}),
@@ -102,9 +123,17 @@ impl Printer {
 
     /// An error for people only (stderr), e.g. one the wizard recovers from.
     pub(crate) fn problem(self, err: &Error) {
-        stderr_line(&format!("{}: {err}", style("error").red().bold().for_stderr()));
+        stderr_line(&format!(
+            "{}: {}",
+            style("error").red().bold().for_stderr(),
+            text::lines(&err.to_string())
+        ));
         if let Some(hint) = err.hint() {
-            stderr_line(&format!("\n{}: {hint}", style("hint").cyan().bold().for_stderr()));
+            stderr_line(&format!(
+                "\n{}: {}",
+                style("hint").cyan().bold().for_stderr(),
+                text::lines(&hint)
+            ));
         }
     }
 }

@@ -1,11 +1,14 @@
 //! The terminal seam. Steps talk to a `Prompter`; `DialoguerPrompter` draws on stderr with dialoguer,
 //! `ScriptedPrompter` answers from a list in unit tests (and, through `Rc<RefCell<_>>`, stays
-//! inspectable after a `Context` takes it). Ctrl-C and Esc become `Error::Interrupted`.
+//! inspectable after a `Context` takes it). Ctrl-C and Esc become `Error::Interrupted`. Prompts,
+//! items and notes may name outside values (a file name, a store's name): `DialoguerPrompter`
+//! escapes every control character but LF before drawing them (`text::lines`).
 
 use dialoguer::theme::ColorfulTheme;
 use secrecy::SecretString;
 
 use crate::error::Error;
+use crate::text;
 
 /// Validation callback for text input: `Err(message)` re-asks with the message.
 pub(crate) type Validate<'a> = &'a dyn Fn(&str) -> Result<(), String>;
@@ -42,8 +45,8 @@ fn convert(err: dialoguer::Error) -> Error {
 impl Prompter for DialoguerPrompter {
     fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Error> {
         dialoguer::Select::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items)
+            .with_prompt(text::lines(prompt))
+            .items(shown(items))
             .default(default)
             .interact_opt()
             .map_err(convert)?
@@ -52,8 +55,8 @@ impl Prompter for DialoguerPrompter {
 
     fn multi_select(&mut self, prompt: &str, items: &[&str], checked: &[bool]) -> Result<Vec<usize>, Error> {
         dialoguer::MultiSelect::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items)
+            .with_prompt(text::lines(prompt))
+            .items(shown(items))
             .defaults(checked)
             .interact_opt()
             .map_err(convert)?
@@ -62,7 +65,7 @@ impl Prompter for DialoguerPrompter {
 
     fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error> {
         dialoguer::Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
+            .with_prompt(text::lines(prompt))
             .allow_empty(allow_empty)
             .validate_with(|s: &String| {
                 if allow_empty && s.trim().is_empty() {
@@ -77,7 +80,7 @@ impl Prompter for DialoguerPrompter {
 
     fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error> {
         dialoguer::Password::with_theme(&self.theme)
-            .with_prompt(prompt)
+            .with_prompt(text::lines(prompt))
             .allow_empty_password(allow_empty)
             .interact()
             .map(SecretString::from)
@@ -86,7 +89,7 @@ impl Prompter for DialoguerPrompter {
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {
         dialoguer::Confirm::with_theme(&self.theme)
-            .with_prompt(prompt)
+            .with_prompt(text::lines(prompt))
             .default(default)
             .interact_opt()
             .map_err(convert)?
@@ -94,8 +97,13 @@ impl Prompter for DialoguerPrompter {
     }
 
     fn note(&mut self, text: &str) {
-        let _ = console::Term::stderr().write_line(text);
+        let _ = console::Term::stderr().write_line(&text::lines(text));
     }
+}
+
+/// Menu items as they are drawn: a label may name a file (`Import <path>`).
+fn shown(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| text::lines(item).into_owned()).collect()
 }
 
 #[cfg(test)]

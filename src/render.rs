@@ -1,6 +1,8 @@
 //! Text for people: the verification table and the profile list. Pure functions from data to
 //! strings, so they are unit-tested without a terminal. Output fits 80 columns and reads the same
-//! without colour (the ✓/✗ marks carry the meaning, colour only repeats it).
+//! without colour (the ✓/✗ marks carry the meaning, colour only repeats it). Values bcsetup did not
+//! write (the store's name and domain, names read from profiles.toml) go through `text::one_line`:
+//! the result carries bcsetup's own styling, so the printer cannot escape it afterwards.
 
 use std::fmt::Write;
 
@@ -9,18 +11,20 @@ use jiff::Timestamp;
 
 use crate::bigcommerce::report::Report;
 use crate::profile::Profiles;
+use crate::text;
 
 /// The verification report as a table with the store above it.
 pub(crate) fn report(report: &Report) -> String {
     let mut out = String::new();
     let store = &report.store;
-    let name = store
-        .name
-        .as_deref()
-        .unwrap_or("(name unknown: GET /v2/store did not answer it)");
+    // The name and domain are the API's words, not bcsetup's: shown escaped, each on its own line.
+    let name = store.name.as_deref().map_or(
+        "(name unknown: GET /v2/store did not answer it)".into(),
+        text::one_line,
+    );
     let _ = writeln!(out, "Store   {name} — hash {}", store.hash);
     if let Some(domain) = &store.domain {
-        let _ = writeln!(out, "Domain  {domain}");
+        let _ = writeln!(out, "Domain  {}", text::one_line(domain));
     }
     let _ = writeln!(out, "Token   {}, {}", report.token_type.ui_name(), report.access);
     let _ = writeln!(out);
@@ -98,14 +102,15 @@ pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age
             "{marker} {:<12} {:<10} {:<14} {:<7} {:<9} {:<7} {:<4} {verified}",
             clip(name.as_str(), 12),
             clip(p.store_hash.as_str(), 10),
-            clip(p.account_name.as_str(), 14),
+            text::one_line(&clip(p.account_name.as_str(), 14)),
             p.token_type.as_str(),
             p.access.as_str(),
             p.storage.as_str(),
             age(changed, now),
         );
         if let Some(store_name) = &p.store_name {
-            let _ = writeln!(out, "  {:<12} {}", "", clip(store_name, 60));
+            // profiles.toml may come from another tool or an older bcsetup that kept the name raw.
+            let _ = writeln!(out, "  {:<12} {}", "", text::one_line(&clip(store_name, 60)));
         }
         if p.verified_at.is_none() {
             warnings.push(format!(
@@ -233,6 +238,65 @@ mod tests {
             warnings[0].starts_with("Channel Settings is none (read-only wanted)"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn outside_text_reaches_neither_table_raw() {
+        use crate::bigcommerce::report::StoreInfo;
+        use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
+        use crate::domain::ProfileName;
+        use crate::profile::Profile;
+        let hostile = "Shop\u{1b}[2J\u{1b}]52;c;eA==\u{7}\r✓ forged\n\u{202e}\u{9b}";
+        let verified = Report {
+            ok: true,
+            profile: "shop".into(),
+            store: StoreInfo {
+                hash: StoreHash::parse("abc123").unwrap(),
+                name: Some(hostile.into()),
+                domain: Some(hostile.into()),
+                secure_url: None,
+                control_panel_url: None,
+            },
+            token_type: TokenType::Api,
+            access: Access::ReadOnly,
+            scopes: Vec::new(),
+            requests: 2,
+        };
+        console::set_colors_enabled_stderr(false);
+        let shown = report(&verified);
+        assert!(shown.contains("Store   Shop\\u{1b}[2J"), "{shown}");
+        assert!(shown.contains("Domain  Shop\\u{1b}[2J"), "{shown}");
+        // A profiles.toml written by another tool: the account name may hold a bidi control.
+        let profile = Profile {
+            store_hash: StoreHash::parse("abc123").unwrap(),
+            api_path: String::new(),
+            store_name: Some(hostile.into()),
+            account_name: AccountName::parse("Bot\u{202e}txt.exe").unwrap(),
+            client_id: None,
+            has_client_secret: false,
+            token_type: TokenType::Api,
+            access: Access::ReadOnly,
+            scopes_wanted: Vec::new(),
+            scopes_observed: std::collections::BTreeMap::new(),
+            storage: crate::domain::StorageKind::Keyring,
+            created_at: Timestamp::UNIX_EPOCH,
+            rotated_at: None,
+            verified_at: None,
+        };
+        let mut profiles = Profiles::default();
+        profiles
+            .profiles
+            .insert(ProfileName::parse("shop").unwrap(), profile);
+        let listed = status(&profiles, "shop", Timestamp::UNIX_EPOCH, 90);
+        assert!(listed.contains("Bot\\u{202e}txt.exe"), "{listed}");
+        assert!(listed.contains("Shop\\u{1b}[2J"), "{listed}");
+        for text in [shown, listed] {
+            assert!(
+                !text.chars().any(|c| crate::text::is_unsafe(c) && c != '\n'),
+                "{text:?}"
+            );
+            assert!(!text.lines().any(|l| l.starts_with("✓")), "{text}");
+        }
     }
 
     #[test]

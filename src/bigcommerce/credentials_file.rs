@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use secrecy::zeroize::Zeroizing;
 
 use super::store_hash::StoreHash;
+use crate::text;
 
 /// Largest credentials file accepted; the real one is a few hundred bytes.
 pub const MAX_BYTES: u64 = 64 * 1024;
@@ -51,10 +52,10 @@ impl fmt::Debug for CredentialsFile {
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsFileError {
     /// The file could not be opened or read; `path` is `-` for a stream such as stdin.
-    #[error("could not read credentials file `{}`: {source}", path.display())]
+    #[error("could not read credentials file `{}`: {source}", text::path(path))]
     Io { path: PathBuf, source: std::io::Error },
     /// A directory, FIFO, device or socket: reading it could block or never end.
-    #[error("credentials file `{}` is not a regular file", path.display())]
+    #[error("credentials file `{}` is not a regular file", text::path(path))]
     NotAFile { path: PathBuf },
     /// Larger than `limit` bytes.
     #[error("the credentials file is larger than {limit} bytes; the downloaded one is a few hundred")]

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::classify::{self, Answer, Observed, TokenVerdict};
 use super::probe::{HOOKS, ProbePlan, Purpose, STORE_INFO, Wanted};
 use super::report::{Report, ScopeResult, StoreInfo};
@@ -70,14 +72,10 @@ pub enum VerifyFailure {
         /// Those scopes.
         unproven: Vec<Shortfall>,
     },
-    /// A write probe succeeded: BigCommerce accepted a request sent expecting a rejection.
+    /// Write probes succeeded: BigCommerce accepted requests sent expecting a rejection.
     ProbeChangedData {
-        /// The request.
-        request: Request,
-        /// Its 2xx status.
-        status: u16,
-        /// The start of the response body, to find what was created.
-        excerpt: String,
+        /// Every accepted write, in plan order (the probes run concurrently, so several can be).
+        accepted: Vec<Accepted>,
     },
     /// A token that passed before now answers 401 (`verify` only).
     Revoked {
@@ -93,6 +91,23 @@ pub enum VerifyFailure {
         /// The account to create instead.
         remake: Remake,
     },
+}
+
+/// A write probe BigCommerce accepted (2xx): what to look for in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    /// The request, `POST /v3/catalog/products`.
+    #[serde(serialize_with = "as_text")]
+    pub request: Request,
+    /// Its 2xx status.
+    pub status: u16,
+    /// The start of the response body as answered (at most `EXCERPT_CHARS` characters), to find
+    /// what was created. Not bcsetup's text: shown only through `text::one_line`.
+    pub body: String,
+}
+
+fn as_text<S: serde::Serializer>(request: &Request, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(request)
 }
 
 /// A failed verification, with the report when probing got far enough to make one.
@@ -136,8 +151,14 @@ pub fn judge(
         scopes: Vec::new(),
         requests: evidence.attempts.len(),
     };
-    if let Some((request, answer, body)) = evidence.answers.iter().find(|(r, a, _)| is_defect(*r, *a)) {
-        return Err(Failed::new(defect(*request, *answer, body), report));
+    let accepted: Vec<Accepted> = evidence
+        .answers
+        .iter()
+        .filter(|(r, a, _)| is_defect(*r, *a))
+        .map(|(request, answer, body)| Accepted::of(*request, *answer, body))
+        .collect();
+    if !accepted.is_empty() {
+        return Err(Failed::new(VerifyFailure::ProbeChangedData { accepted }, report));
     }
     let hooks = evidence.answer(HOOKS).unwrap_or(Answer::Other(0));
     let token_ok = matches!(hooks, Answer::Success(_));
@@ -245,18 +266,20 @@ impl Shortfall {
     }
 }
 
-fn defect(request: Request, answer: Answer, body: &[u8]) -> VerifyFailure {
-    let status = match answer {
-        Answer::Success(s) => s,
-        _ => 0,
-    };
-    VerifyFailure::ProbeChangedData {
-        request,
-        status,
-        excerpt: String::from_utf8_lossy(body)
-            .chars()
-            .take(EXCERPT_CHARS)
-            .collect(),
+impl Accepted {
+    fn of(request: Request, answer: Answer, body: &[u8]) -> Self {
+        let status = match answer {
+            Answer::Success(s) => s,
+            _ => 0,
+        };
+        Self {
+            request,
+            status,
+            body: String::from_utf8_lossy(body)
+                .chars()
+                .take(EXCERPT_CHARS)
+                .collect(),
+        }
     }
 }
 

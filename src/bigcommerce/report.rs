@@ -8,15 +8,22 @@ use serde::Serialize;
 
 use super::classify::Observed;
 use super::{Access, Level, StoreHash, TokenType};
+use crate::text;
+
+/// Longest store name kept, in characters: it is stored in profiles.toml and shown in `status`.
+pub const STORE_NAME_CHARS: usize = 200;
+/// Longest domain or URL kept, in characters (a domain name has at most 253).
+const FIELD_CHARS: usize = 300;
 
 /// The store as `GET /v2/store` describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoreInfo {
     /// Store hash.
     pub hash: StoreHash,
-    /// Store name, when Information & Settings could be read.
+    /// Store name, when Information & Settings could be read: without control or bidi characters,
+    /// at most `STORE_NAME_CHARS`.
     pub name: Option<String>,
-    /// Primary domain.
+    /// Primary domain, as answered (at most 300 characters); shown only through `text::one_line`.
     pub domain: Option<String>,
     /// Storefront URL.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,17 +34,20 @@ pub struct StoreInfo {
 }
 
 impl StoreInfo {
+    /// The store as the body of `GET /v2/store` describes it. Every field is bounded; the name is
+    /// also cleaned, since it is kept in profiles.toml (by `init` and `verify`) and shown later.
     pub(super) fn parse(hash: &StoreHash, body: Option<&[u8]>) -> Self {
         let json: serde_json::Value = body
             .and_then(|b| serde_json::from_slice(b).ok())
             .unwrap_or_default();
-        let text = |k: &str| json.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let field = |k: &str| json.get(k).and_then(|v| v.as_str());
+        let bounded = |k: &str| field(k).map(|v| text::bound(v, FIELD_CHARS));
         Self {
             hash: hash.clone(),
-            name: text("name"),
-            domain: text("domain"),
-            secure_url: text("secure_url"),
-            control_panel_url: text("control_panel_base_url"),
+            name: field("name").map(|v| text::clean(v, STORE_NAME_CHARS)),
+            domain: bounded("domain"),
+            secure_url: bounded("secure_url"),
+            control_panel_url: bounded("control_panel_base_url"),
         }
     }
 }
@@ -95,5 +105,29 @@ impl Report {
             .iter()
             .map(|s| (s.scope.to_owned(), s.observed))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hostile_store_answer_is_bounded_and_its_name_cleaned() {
+        let hash = StoreHash::parse("abc123").unwrap();
+        let body = serde_json::json!({
+            "name": format!("Shop\u{1b}]52;c;eA==\u{7}\r✓ forged\u{202e}{}", "\u{7f}".repeat(1000) + &"x".repeat(500)),
+            "domain": format!("evil\u{1b}[2J{}.example", "d".repeat(1000)),
+        });
+        let info = StoreInfo::parse(&hash, Some(body.to_string().as_bytes()));
+        let name = info.name.unwrap();
+        assert!(name.starts_with("Shop]52;c;eA== ✓ forged"), "{name}");
+        assert_eq!(name.chars().count(), STORE_NAME_CHARS);
+        assert!(!name.chars().any(text::is_unsafe), "{name:?}");
+        // Not kept, so shown escaped rather than changed: the JSON report carries it as answered.
+        let domain = info.domain.unwrap();
+        assert!(domain.starts_with("evil\u{1b}[2Jddd"), "{domain:?}");
+        assert_eq!(domain.chars().count(), FIELD_CHARS);
+        assert_eq!(info.secure_url, None);
     }
 }

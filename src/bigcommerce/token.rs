@@ -11,6 +11,9 @@
 //!   `exec` puts it in the child's environment (and `secrets.stencil.json`);
 //! - `mask`: the last four characters, on a terminal, for tokens longer than eight characters.
 //!
+//! `is_copied_in` compares it with a non-secret value, so a token pasted as a client ID or an
+//! account name is refused rather than kept in profiles.toml.
+//!
 //! `client_secret_from` trims a typed client secret, which is otherwise only stored and handed over.
 //!
 //! Storing it goes through `as_secret` (still a `SecretString`; `store/` writes it), and comparing
@@ -86,12 +89,24 @@ impl AccessToken {
         self.0.expose_secret() == other.0.expose_secret()
     }
 
+    /// Whether a value meant to be non-secret (an account name, a client ID, a store hash, a profile
+    /// name) is this token: trimmed, and ignoring ASCII case, since a store hash is lowercased.
+    /// Such a value would be kept in plain text in profiles.toml, so it is refused.
+    pub fn is_copied_in(&self, value: &str) -> bool {
+        value.trim().eq_ignore_ascii_case(self.0.expose_secret())
+    }
+
     /// `••••wxyz (31 characters)`: the last four characters only when more than eight remain hidden.
+    /// A parsed token holds visible ASCII only; anything else would show as `?`, never as a control
+    /// character.
     pub fn mask(&self) -> String {
         let s = self.0.expose_secret();
         let n = s.chars().count();
         let tail: String = if n > 8 {
-            s.chars().skip(n - 4).collect()
+            s.chars()
+                .skip(n - 4)
+                .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+                .collect()
         } else {
             String::new()
         };
@@ -126,6 +141,42 @@ mod tests {
             assert!(!err.is_empty(), "{bad:?} parsed");
             assert!(bad.trim().is_empty() || !err.contains(bad.trim()), "{err}");
         }
+    }
+
+    #[test]
+    fn no_mask_holds_a_control_character() {
+        let hostile = [
+            "abcdefghijkl\u{1b}[2J",
+            "abcdefghij\u{0}\u{0}",
+            "abcdefghij\u{7f}xyz",
+            "abcdefghij\u{9b}31m",
+            "abcdefghijkl\u{202e}",
+            "\u{85}abcdefghijklm\u{85}",
+            "abcdefghijk\rDONE",
+        ];
+        for raw in hostile {
+            match parse(raw) {
+                Ok(token) => {
+                    let mask = token.mask();
+                    assert!(!mask.chars().any(crate::text::is_unsafe), "{raw:?} → {mask:?}");
+                }
+                Err(e) => assert!(!e.chars().any(char::is_control), "{e:?}"),
+            }
+        }
+        // Trimmed away: white space around a token is not part of it.
+        assert_eq!(
+            parse("\u{85}abcdefghijklm\u{85}").map(|t| t.mask()),
+            Ok("••••jklm (13 characters)".into())
+        );
+    }
+
+    #[test]
+    fn a_copy_of_the_token_is_recognised_in_any_case() {
+        let token = parse("abcdefghij0123456789abcdefghij1").unwrap();
+        assert!(token.is_copied_in("abcdefghij0123456789abcdefghij1"));
+        assert!(token.is_copied_in("  ABCDEFGHIJ0123456789abcdefghij1 "));
+        assert!(!token.is_copied_in("abcdefghij0123456789abcdefghij"));
+        assert!(!token.is_copied_in("Migration bot"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::prover::{Claim, prove};
+use crate::text;
 use crate::transaction::{Owner, Snapshot};
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use existing::Existing;
@@ -92,6 +93,7 @@ fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<In
     resolve(Inputs {
         args,
         env: &ctx.env,
+        profile: &ctx.profile,
         stdin: &mut stdin as &mut dyn Read,
         prompter: prompter.as_deref_mut().map(|p| p as &mut dyn Prompter),
         defaults,
@@ -107,7 +109,7 @@ fn storage(ctx: &Context, args: &InitArgs) -> StorageKind {
     }
     ctx.printer.warn(format_args!(
         "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
-        ctx.config_dir.join("secrets").display()
+        text::path(&ctx.config_dir.join("secrets"))
     ));
     StorageKind::File
 }
@@ -143,6 +145,8 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
         if !interactive::recover(menu, plan, &mut *p)? {
             return Err(err);
         }
+        // A token typed again may be what was given as the account name or client ID.
+        crate::wizard::settle_copies(plan, &ctx.profile, &mut *p)?;
     }
 }
 

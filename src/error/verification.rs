@@ -3,12 +3,14 @@
 //! `VerifyFailure::facts`. The BigCommerce layer only names the cause; the words and the flags they
 //! mention (`--yes`, `--no-check-modify`) live here.
 
+use std::fmt::Write;
+
 use super::Error;
 use crate::bigcommerce::classify::Observed;
-use crate::bigcommerce::judge::{Failed, Remake, Shortfall, VerifyFailure};
-use crate::bigcommerce::scopes::Request;
+use crate::bigcommerce::judge::{Accepted, Failed, Remake, Shortfall, VerifyFailure};
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::{StoreHash, TokenType};
+use crate::text;
 
 impl From<Failed> for Error {
     fn from(failed: Failed) -> Self {
@@ -72,16 +74,9 @@ impl VerifyFailure {
                 format!("could not prove {}", shortfalls(unproven)),
                 UNPROVEN_HINT.into(),
             ),
-            VerifyFailure::ProbeChangedData {
-                request,
-                status,
-                excerpt,
-            } => facts(
-                1,
-                "probe_changed_data",
-                defect(request, *status, excerpt),
-                DEFECT_HINT.into(),
-            ),
+            VerifyFailure::ProbeChangedData { accepted } => {
+                facts(1, "probe_changed_data", defect(accepted), DEFECT_HINT.into())
+            }
             VerifyFailure::Unhealthy { status } => {
                 facts(5, "unreachable", unhealthy(*status), UNREACHABLE_HINT.into())
             }
@@ -95,7 +90,7 @@ const REVOKED_HINT: &str = "its API account was probably deleted in the control 
 const UNPROVEN_HINT: &str =
     "no safe request decides these levels (see `bcsetup scopes`); pass --yes to accept them unproven";
 
-const DEFECT_HINT: &str = "check the store for the object in the response above and delete it if it is \
+const DEFECT_HINT: &str = "check the store for the objects in the responses above and delete those that are \
                            unwanted; re-run with --no-check-modify to skip write probes, and please report \
                            this defect";
 
@@ -122,12 +117,27 @@ fn unhealthy(status: u16) -> String {
     format!("GET /v3/hooks answered {status}; BigCommerce may be unhealthy")
 }
 
-fn defect(request: &Request, status: u16, excerpt: &str) -> String {
-    format!(
-        "DEFECT: the write probe {request} answered {status}: BigCommerce accepted a request bcsetup sends \
-         expecting a rejection, so something may have been created or changed in the store. Probing \
-         stopped and nothing was retried. Response body: {excerpt}"
-    )
+/// Every accepted write, one line each. A body is BigCommerce's text, not bcsetup's: escaped, so it
+/// cannot move the cursor, write the clipboard or forge a line of its own.
+fn defect(accepted: &[Accepted]) -> String {
+    let what = match accepted {
+        [one] => format!("the write probe {} was", one.request),
+        many => format!("{} write probes were", many.len()),
+    };
+    let mut message = format!(
+        "DEFECT: {what} accepted: BigCommerce took requests bcsetup sends expecting a rejection, so \
+         something may have been created or changed in the store. Probing stopped and nothing was retried."
+    );
+    for one in accepted {
+        let _ = write!(
+            message,
+            "\n  - {} answered {}; response body: {}",
+            one.request,
+            one.status,
+            text::one_line(&one.body)
+        );
+    }
+    message
 }
 
 const REJECTED_HINT: &str =
@@ -329,5 +339,50 @@ mod tests {
             facts.hint
         );
         assert!(!facts.hint.contains("API account with"), "{}", facts.hint);
+    }
+
+    #[test]
+    fn a_defect_lists_every_accepted_write_with_its_body_escaped() {
+        use crate::bigcommerce::scopes::{Method, Request};
+        let write = |path| Request {
+            method: Method::Post,
+            path,
+            body: Some("{}"),
+        };
+        let accepted = vec![
+            Accepted {
+                request: write("/v3/catalog/products"),
+                status: 201,
+                body: "{\"id\":7}\u{1b}]52;c;eA==\u{7}\r✓ all good\n\u{202e}".into(),
+            },
+            Accepted {
+                request: write("/v2/currencies"),
+                status: 200,
+                body: "\u{9b}2J".into(),
+            },
+        ];
+        let failure = VerifyFailure::ProbeChangedData { accepted };
+        let facts = failure.facts();
+        assert_eq!((facts.code, facts.kind), (1, "probe_changed_data"));
+        let lines: Vec<&str> = facts.message.lines().collect();
+        assert!(
+            lines[0].starts_with("DEFECT: 2 write probes were accepted"),
+            "{}",
+            facts.message
+        );
+        assert_eq!(
+            lines[1..],
+            [
+                "  - POST /v3/catalog/products answered 201; response body: \
+                 {\"id\":7}\\u{1b}]52;c;eA==\\u{7}\\u{d}✓ all good\\u{a}\\u{202e}",
+                "  - POST /v2/currencies answered 200; response body: \\u{9b}2J",
+            ]
+        );
+        assert!(!facts.message.chars().any(|c| text::is_unsafe(c) && c != '\n'));
+        assert!(
+            facts.hint.contains("objects in the responses above"),
+            "{}",
+            facts.hint
+        );
     }
 }

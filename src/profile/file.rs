@@ -126,7 +126,7 @@ impl ProfileFile {
     }
 
     /// Read-modify-write under the exclusive lock on `profiles.lock`. `change` sees the current
-    /// profiles; if it fails, nothing is written.
+    /// profiles; if it fails, or the result is larger than `load` accepts, nothing is written.
     pub fn update<T>(&self, change: impl FnOnce(&mut Profiles) -> Result<T, Error>) -> Result<T, Error> {
         self.private_dir(&self.dir)?;
         let _lock = self.lock(
@@ -140,6 +140,16 @@ impl ProfileFile {
         let text = toml::to_string_pretty(&profiles).map_err(|e| Error::Internal(e.into()))?;
         let body = format!("# bcsetup profiles: metadata only, no secrets. Managed by bcsetup.\n{text}");
         let path = self.path();
+        if u64::try_from(body.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+            return Err(config_error(
+                &path,
+                format!(
+                    "the profiles file would grow to {} bytes, over the {MAX_FILE_BYTES} bcsetup reads; \
+                     nothing was written",
+                    body.len()
+                ),
+            ));
+        }
         // Under the lock no other write is in flight: a temp file left here is a killed run's.
         remove_stale_temps(&path);
         write_atomic(&path, body.as_bytes()).map_err(|e| Error::Config {
@@ -313,5 +323,40 @@ mod tests {
         let r: Result<(), _> = file.update(|_| Err(Error::Interrupted));
         assert!(r.is_err());
         assert!(!file.path().exists());
+    }
+
+    #[test]
+    fn a_file_too_large_to_read_back_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = ProfileFile::new(dir.path());
+        let name = ProfileName::parse("default").unwrap();
+        file.update(|p| {
+            p.profiles.insert(name.clone(), sample());
+            Ok(())
+        })
+        .unwrap();
+        let before = fs::read(file.path()).unwrap();
+        // DEL is written as `\u007F`: 800 000 of them take six times their count.
+        let huge = "\u{7f}".repeat(800_000);
+        let err = file
+            .update(|p| {
+                let other = ProfileName::parse("other").unwrap();
+                let mut big = sample();
+                big.store_name = Some(huge.clone());
+                p.profiles.insert(other, big);
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("nothing was written"), "{err}");
+        assert_eq!(fs::read(file.path()).unwrap(), before, "the file is untouched");
+        assert_eq!(file.load().unwrap().get(&name).unwrap(), &sample());
+        // Just under the limit is written, and read back.
+        file.update(|p| {
+            p.profiles.get_mut(&name).unwrap().store_name = Some("x".repeat(4 * 1024 * 1024 - 2_000));
+            Ok(())
+        })
+        .unwrap();
+        assert!(file.load().is_ok());
     }
 }

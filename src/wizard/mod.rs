@@ -3,6 +3,7 @@
 //! *flag or env → credentials file → prompt*. Given values are all validated before anything is
 //! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
 
+mod copies;
 mod gather;
 pub(crate) mod import;
 pub(crate) mod steps;
@@ -19,9 +20,11 @@ use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::checklist::Checklist;
 use crate::cli::InitArgs;
 use crate::context::Env;
+use crate::domain::ProfileName;
 use crate::error::{Error, InputErrors};
 use crate::profile::Profile;
 use crate::prompter::Prompter;
+pub(crate) use copies::settle as settle_copies;
 use gather::{Given, SRC_ACCESS, SRC_NAME, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather};
 
 /// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
@@ -81,6 +84,8 @@ pub(crate) struct Inputs<'a> {
     pub args: &'a InitArgs,
     /// The environment, for the secret variables that have no flag.
     pub env: &'a Env,
+    /// The profile being made: its name must not be the token either.
+    pub profile: &'a ProfileName,
     /// Standard input, for `--access-token-stdin` and `--credentials-file -`.
     pub stdin: &'a mut dyn Read,
     /// The terminal, when prompting is allowed.
@@ -100,6 +105,7 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
         ..InputErrors::default()
     };
     let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
+    copies::refuse(&given, inputs.profile, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Input(errors));
     }
@@ -142,14 +148,16 @@ fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Optio
 /// On a terminal: ask for each gap, in the control panel's order.
 fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
     let token_type = g.token_type.map_or_else(|| steps::token_type(p), Ok)?;
-    let account_name = g.name.map_or_else(|| steps::account_name(p), Ok)?;
+    let account_name = g
+        .name
+        .map_or_else(|| steps::account_name(p, g.token.as_ref()), Ok)?;
     let access = g.access.map_or_else(|| steps::access(p, token_type), Ok)?;
     let scopes = match g.scopes {
         Some(s) => s,
         None if token_type == TokenType::Stencil => ScopeSet::stencil(),
         None => steps::scopes(p, None)?,
     };
-    let store_hash = g.store.map_or_else(|| steps::store(p), Ok)?;
+    let store_hash = g.store.map_or_else(|| steps::store(p, g.token.as_ref()), Ok)?;
     let mut plan = Partial {
         token_type,
         account_name,
@@ -161,7 +169,7 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         source_file: g.source_file,
     };
     if let Some(token) = g.token {
-        return Ok(plan.with_token(token));
+        return settled(plan.with_token(token), inputs, p);
     }
     let list = Checklist::new(token_type, access, &plan.scopes, Some(&plan.account_name));
     steps::checklist(p, &list, &plan.store_hash, inputs.can_open_browser)?;
@@ -175,7 +183,13 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
     }
     plan.client_id = shown.client_id.or(plan.client_id);
     plan.client_secret = shown.client_secret.or(plan.client_secret);
-    Ok(plan.with_token(shown.token))
+    settled(plan.with_token(shown.token), inputs, p)
+}
+
+/// The plan once no value that is kept in plain text is the token (asked again where it is).
+fn settled(mut plan: InitPlan, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    copies::settle(&mut plan, inputs.profile, p)?;
+    Ok(plan)
 }
 
 /// An `InitPlan` before its token is known.

@@ -14,6 +14,7 @@ use crate::checklist::Checklist;
 use crate::context::withhold_secrets;
 use crate::error::Error;
 use crate::prompter::Prompter;
+use crate::text;
 
 /// Token type: a Select with one line of help per choice.
 pub(crate) fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
@@ -28,12 +29,28 @@ pub(crate) fn token_type(p: &mut dyn Prompter) -> Result<TokenType, Error> {
     })
 }
 
-/// Account name, re-asked until it has at least 4 characters.
-pub(crate) fn account_name(p: &mut dyn Prompter) -> Result<AccountName, Error> {
+/// Why a non-secret answer is refused when it is the access token: it would be kept in plain text.
+pub(crate) const COPIED: &str =
+    "this is the access token, which must never be kept in plain text in profiles.toml";
+
+/// Refuse an answer that is the token (when it is known already).
+fn not_the_token(raw: &str, token: Option<&AccessToken>) -> Result<(), String> {
+    match token {
+        Some(token) if token.is_copied_in(raw) => Err(COPIED.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Account name, re-asked until it has at least 4 characters and is not the token.
+pub(crate) fn account_name(p: &mut dyn Prompter, token: Option<&AccessToken>) -> Result<AccountName, Error> {
     let raw = p.input(
         "API account name (you will type the same in the control panel)",
         false,
-        &|s| AccountName::parse(s).map(|_| ()),
+        &|s| {
+            AccountName::parse(s)
+                .map(|_| ())
+                .and_then(|()| not_the_token(s, token))
+        },
     )?;
     AccountName::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))
 }
@@ -94,10 +111,10 @@ pub(crate) fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result
     Ok(set)
 }
 
-/// Store: a hash, an API path or a control-panel URL, normalised and echoed back.
-pub(crate) fn store(p: &mut dyn Prompter) -> Result<StoreHash, Error> {
+/// Store: a hash, an API path or a control-panel URL (not the token), normalised and echoed back.
+pub(crate) fn store(p: &mut dyn Prompter, token: Option<&AccessToken>) -> Result<StoreHash, Error> {
     let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
-        StoreHash::parse(s).map(|_| ())
+        StoreHash::parse(s).and_then(|hash| not_the_token(hash.as_str(), token))
     })?;
     let hash = StoreHash::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
     p.note(&format!("  → store {hash} (API path {})", hash.api_path()));
@@ -156,45 +173,67 @@ pub(crate) struct ShownOnce {
 }
 
 /// Offer to import the downloaded .txt (suggesting the newest one in Downloads), else ask to paste.
+/// A file that cannot be imported (unreadable, or its token is not one) is said so, without its
+/// bytes, and the choice is asked again; a suggestion that failed is not offered again.
 pub(crate) fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<ShownOnce, Error> {
-    let suggested = suggestion.map(|s| {
-        format!(
-            "Import {} (the newest credentials file in Downloads)",
-            s.display()
-        )
-    });
-    let mut items: Vec<&str> = suggested.iter().map(String::as_str).collect();
-    items.extend([
-        "Import another credentials .txt file",
-        "Paste them (hidden input)",
-    ]);
-    let choice = p.select("The credentials shown after Save", &items, 0)?;
-    let path = match (suggestion, choice) {
-        (Some(s), 0) => Some(s.to_owned()),
-        (Some(_), 1) | (None, 0) => Some(PathBuf::from(
-            p.input("Path of the .txt file", false, &|s| {
-                credentials_file::read_path(Path::new(s.trim()))
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })?
-            .trim(),
-        )),
-        _ => None,
-    };
-    if let Some(path) = path {
-        let file = credentials_file::read_path(&path).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
-        let token = AccessToken::parse(&file.access_token)
-            .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))?;
-        p.note(&format!("  → access token {}", token.mask()));
-        return Ok(ShownOnce {
-            token,
-            client_id: file.client_id.clone(),
-            client_secret: file.client_secret.clone(),
-            file: Some((path, file)),
+    let mut suggestion = suggestion.map(Path::to_owned);
+    loop {
+        let suggested = suggestion.as_deref().map(|s| {
+            format!(
+                "Import {} (the newest credentials file in Downloads)",
+                text::path(s)
+            )
         });
+        let mut items: Vec<&str> = suggested.iter().map(String::as_str).collect();
+        items.extend([
+            "Import another credentials .txt file",
+            "Paste them (hidden input)",
+        ]);
+        let choice = p.select("The credentials shown after Save", &items, 0)?;
+        let path = match (suggestion.as_deref(), choice) {
+            (Some(s), 0) => {
+                let chosen = s.to_owned();
+                suggestion = None;
+                chosen
+            }
+            (Some(_), 1) | (None, 0) => typed_path(p)?,
+            _ => return pasted(p),
+        };
+        match import(&path) {
+            Ok((token, file)) => {
+                p.note(&format!("  → access token {}", token.mask()));
+                return Ok(ShownOnce {
+                    token,
+                    client_id: file.client_id.clone(),
+                    client_secret: file.client_secret.clone(),
+                    file: Some((path, file)),
+                });
+            }
+            Err(problem) => p.note(&format!("  {problem}; choose again")),
+        }
     }
+}
+
+/// The path of a credentials file, re-asked until the file can be imported.
+fn typed_path(p: &mut dyn Prompter) -> Result<PathBuf, Error> {
+    let raw = p.input("Path of the .txt file", false, &|s| {
+        import(Path::new(s.trim())).map(|_| ())
+    })?;
+    Ok(PathBuf::from(raw.trim()))
+}
+
+/// Read a credentials file and validate its token. The problem names the file and what is wrong,
+/// never a value from it.
+fn import(path: &Path) -> Result<(AccessToken, CredentialsFile), String> {
+    let file = credentials_file::read_path(path).map_err(|e| e.to_string())?;
+    let token = AccessToken::parse(&file.access_token).map_err(|e| format!("{}: {e}", text::path(path)))?;
+    Ok((token, file))
+}
+
+/// The credentials typed at hidden prompts.
+fn pasted(p: &mut dyn Prompter) -> Result<ShownOnce, Error> {
     let token = access_token(p)?;
-    let client_id = client_id(p)?;
+    let client_id = client_id(p, Some(&token))?;
     let client_secret = client_secret(p)?;
     Ok(ShownOnce {
         token,
@@ -217,9 +256,10 @@ pub(crate) fn access_token(p: &mut dyn Prompter) -> Result<AccessToken, Error> {
     }
 }
 
-fn client_id(p: &mut dyn Prompter) -> Result<Option<String>, Error> {
-    let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|_| {
-        Ok(())
+/// The client ID, optional, and not the token.
+pub(crate) fn client_id(p: &mut dyn Prompter, token: Option<&AccessToken>) -> Result<Option<String>, Error> {
+    let id = p.input("Client ID (optional, not secret; enter to skip)", true, &|s| {
+        not_the_token(s, token)
     })?;
     Ok(Some(id.trim().to_owned()).filter(|s| !s.is_empty()))
 }

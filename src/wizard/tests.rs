@@ -1,5 +1,6 @@
 //! Tests of the wizard: gaps reported at once, the prompt order, imports and rotation defaults.
 
+use super::gather::{SRC_CLIENT_ID, SRC_SCOPES};
 use super::*;
 use crate::prompter::{Reply, ScriptedPrompter};
 
@@ -14,6 +15,7 @@ fn resolve_with(
     resolve(Inputs {
         args,
         env,
+        profile: &ProfileName::parse("shop").unwrap(),
         stdin: &mut stdin,
         prompter,
         defaults: Defaults::default(),
@@ -164,6 +166,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
     let plan = resolve(Inputs {
         args: &args,
         env: &Env::default(),
+        profile: &ProfileName::parse("shop").unwrap(),
         stdin: &mut stdin,
         prompter: None,
         defaults,
@@ -182,4 +185,137 @@ fn interrupt_at_a_prompt_is_interrupted() {
     let mut p = ScriptedPrompter::new([Reply::Pick(0), Reply::Interrupt]);
     let err = resolve_with(&InitArgs::default(), &Env::default(), b"", Some(&mut p)).unwrap_err();
     assert_eq!(err.exit_code(), 130);
+}
+
+/// A token as BigCommerce makes them: 31 lowercase letters and digits, so also a valid store hash.
+const TOKEN: &str = "sentinelcopy0000000000000000001";
+
+#[test]
+fn a_given_value_that_is_the_token_is_refused_with_the_other_errors() {
+    let args = InitArgs {
+        token_type: Some(TokenType::Api),
+        name: Some(TOKEN.into()),
+        access: Some(Access::ReadOnly),
+        store_hash: Some(TOKEN.to_uppercase()),
+        client_id: Some(format!(" {TOKEN} ")),
+        scopes: Some("no-such-scope".into()),
+        ..InitArgs::default()
+    };
+    let env = Env::from_pairs([("BCSETUP_ACCESS_TOKEN", TOKEN)]);
+    for prompter in [None, Some(ScriptedPrompter::default())] {
+        let mut prompter = prompter;
+        let Err(Error::Input(e)) = resolve_with(&args, &env, b"", prompter.as_mut()) else {
+            panic!("accepted")
+        };
+        let sources: Vec<_> = e.errors.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(sources, [SRC_SCOPES, SRC_NAME, SRC_STORE, SRC_CLIENT_ID], "{e}");
+        let text = e.to_string().to_lowercase();
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(text.contains("access token"), "{text}");
+    }
+}
+
+#[test]
+fn on_a_terminal_a_typed_copy_of_the_token_is_asked_again() {
+    let args = InitArgs {
+        token_type: Some(TokenType::Api),
+        access: Some(Access::ReadOnly),
+        scopes: Some("products".into()),
+        ..InitArgs::default()
+    };
+    // The token is known before the name and the store are typed: each copy is refused at its prompt.
+    let env = Env::from_pairs([("BCSETUP_ACCESS_TOKEN", TOKEN)]);
+    let mut p = ScriptedPrompter::new([
+        Reply::Text(TOKEN.into()),
+        Reply::Text("Migration".into()),
+        Reply::Text(TOKEN.into()),
+        Reply::Text("abc123".into()),
+    ]);
+    let plan = resolve_with(&args, &env, b"", Some(&mut p)).unwrap();
+    assert_eq!(
+        (plan.account_name.as_str(), plan.store_hash.as_str()),
+        ("Migration", "abc123")
+    );
+    assert!(p.answers.is_empty());
+    // Pasted last: the client ID typed after it is refused, and a name given before it is asked again.
+    let args = InitArgs {
+        name: Some(TOKEN.into()),
+        store_hash: Some("abc123".into()),
+        ..args
+    };
+    let mut p = ScriptedPrompter::new([
+        Reply::Pick(1), // paste
+        Reply::Text(TOKEN.into()),
+        Reply::Text(TOKEN.to_uppercase()), // client ID: refused
+        Reply::Text("cid".into()),
+        Reply::Text(String::new()),      // client secret
+        Reply::Text("Migration".into()), // the name, asked again
+    ]);
+    let plan = resolve_with(&args, &Env::default(), b"", Some(&mut p)).unwrap();
+    assert_eq!(plan.client_id.as_deref(), Some("cid"));
+    assert_eq!(plan.account_name.as_str(), "Migration");
+    assert!(p.answers.is_empty());
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("account name given is the access token"))
+    );
+}
+
+#[test]
+fn an_imported_name_that_is_the_token_is_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("creds.txt");
+    std::fs::write(&file, format!("ACCESS TOKEN: {TOKEN}\nCLIENT NAME: {TOKEN}\n")).unwrap();
+    let args = InitArgs {
+        token_type: Some(TokenType::Api),
+        name: Some("Typed name".into()),
+        access: Some(Access::ReadOnly),
+        scopes: Some("products".into()),
+        store_hash: Some("abc123".into()),
+        ..InitArgs::default()
+    };
+    let mut p = ScriptedPrompter::new([
+        Reply::Pick(0), // import
+        Reply::Text(file.display().to_string()),
+        Reply::Text(TOKEN.into()), // the name again: still the token, refused
+        Reply::Text("Real name".into()),
+    ]);
+    let plan = resolve_with(&args, &Env::default(), b"", Some(&mut p)).unwrap();
+    assert_eq!(plan.account_name.as_str(), "Real name");
+    assert!(
+        p.notes.iter().any(|n| n.contains("is the access token")),
+        "{:?}",
+        p.notes
+    );
+    assert!(!p.notes.join("\n").contains(TOKEN), "{:?}", p.notes);
+}
+
+#[test]
+fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad\u{1b}]52;c;eA==\u{7}.txt");
+    std::fs::write(&bad, "ACCESS TOKEN: abc\u{1b}[2J\u{1b}]52;c;eA==\u{7}def\n").unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, format!("ACCESS TOKEN: {TOKEN}\n")).unwrap();
+    let mut p = ScriptedPrompter::new([
+        Reply::Pick(0),                         // the suggestion: it fails, and is not offered again
+        Reply::Pick(0),                         // import another
+        Reply::Text(bad.display().to_string()), // refused where it is typed
+        Reply::Text(good.display().to_string()),
+    ]);
+    let shown = steps::shown_once(&mut p, Some(&bad)).unwrap();
+    assert_eq!(shown.token.expose_to_program(), TOKEN);
+    assert!(p.answers.is_empty());
+    let notes = p.notes.join("\n");
+    assert!(
+        notes.contains("control or non-ASCII characters; choose again"),
+        "{notes}"
+    );
+    assert!(notes.contains("bad\\u{1b}]52;c;eA==\\u{7}.txt"), "{notes}");
+    assert!(
+        !notes.chars().any(|c| crate::text::is_unsafe(c) && c != '\n'),
+        "{notes:?}"
+    );
+    assert!(!notes.contains("[2J"), "no byte of the token is shown: {notes}");
 }

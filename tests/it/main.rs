@@ -24,6 +24,9 @@ mod crash;
 mod faults;
 /// `--help`, completions for every shell, the man page.
 mod help;
+/// Untrusted text: hostile store names, domains, response bodies and files reach no terminal raw;
+/// a token pasted into a non-secret field is refused.
+mod hostile_text;
 /// Process hygiene: parse errors, core dumps, the browser opener's environment, stdout write errors.
 mod hygiene;
 /// `init` end to end: storage, rotation, credentials files, storage failures.

@@ -73,7 +73,10 @@ fn failure_kind(f: &VerifyFailure) -> (&'static str, Vec<&'static str>) {
         VerifyFailure::Unhealthy { .. } => ("unhealthy", vec![]),
         VerifyFailure::ScopesMissing { missing, .. } => ("scopes_missing", names(missing)),
         VerifyFailure::ScopesUnproven { unproven } => ("scopes_unproven", names(unproven)),
-        VerifyFailure::ProbeChangedData { request, .. } => ("probe_changed_data", vec![request.path]),
+        VerifyFailure::ProbeChangedData { accepted } => (
+            "probe_changed_data",
+            accepted.iter().map(|a| a.request.path).collect(),
+        ),
         VerifyFailure::Revoked { .. } => ("revoked", vec![]),
         VerifyFailure::ScopeLost { lost, .. } => ("scope_lost", names(lost)),
     }
@@ -234,7 +237,8 @@ const ROWS: &[Row] = &[
             (false, Method::Get) => Answer::Success(200),
             (false, _) => Answer::Success(201),
         },
-        expect: Expect::Fail("probe_changed_data", &["/v2/currencies"]),
+        // Every accepted write is named, not only the first.
+        expect: Expect::Fail("probe_changed_data", &["/v2/currencies", "/v3/catalog/products"]),
     },
     Row {
         name: "--no-check-modify: Modify is unknown, accepted where init accepted it",

@@ -18,6 +18,7 @@ use crate::error::{Error, InputErrors};
 use crate::prompter::Prompter;
 use crate::prover::token_answer;
 use crate::render::age;
+use crate::text;
 use crate::wizard::{InitPlan, steps};
 
 /// What to do with an existing profile.
@@ -92,11 +93,12 @@ fn describe(ctx: &Context, old: &Existing) -> String {
         "Profile `{}` already holds credentials:\n  Store     {}{}\n  Account   {} ({}, {})\n  Scopes    {}\n  Token     {token}\n  Created   {} ago, last verified {verified}",
         ctx.profile,
         p.store_hash,
+        // profiles.toml may come from another tool or an older bcsetup that kept the name raw.
         p.store_name
             .as_deref()
-            .map(|n| format!(" — {n}"))
+            .map(|n| format!(" — {}", text::one_line(n)))
             .unwrap_or_default(),
-        p.account_name,
+        text::one_line(p.account_name.as_str()),
         p.token_type.ui_name(),
         p.access,
         p.scopes_wanted.join(", "),
@@ -189,7 +191,7 @@ pub(super) fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter
     let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
     match pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel) {
         Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
-        Remedy::ChangeStore => plan.store_hash = steps::store(p)?,
+        Remedy::ChangeStore => plan.store_hash = steps::store(p, Some(&plan.access_token))?,
         Remedy::ChangeWanted => change_wanted(plan, p)?,
         Remedy::CheckAgain | Remedy::TryAgain => {}
         Remedy::Cancel => return Ok(false),
@@ -258,13 +260,12 @@ pub(super) fn confirm_old_revoked(
 
 /// After importing a credentials file: offer to delete it, since it holds the token in plain text.
 pub(super) fn offer_delete(ctx: &Context, path: &std::path::Path, p: &mut dyn Prompter) -> Result<(), Error> {
-    let question = format!("Delete {}? It holds the token in plain text", path.display());
+    let shown = text::path(path);
+    let question = format!("Delete {shown}? It holds the token in plain text");
     if p.confirm(&question, true)? {
         match std::fs::remove_file(path) {
-            Ok(()) => ctx.printer.success(format_args!("deleted {}", path.display())),
-            Err(e) => ctx
-                .printer
-                .warn(format_args!("could not delete {}: {e}", path.display())),
+            Ok(()) => ctx.printer.success(format_args!("deleted {shown}")),
+            Err(e) => ctx.printer.warn(format_args!("could not delete {shown}: {e}")),
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::profile::Profile;
 use crate::store::{Key, SecretStore};
+use crate::text;
 use crate::transaction::{self, Secrets, Snapshot};
 use crate::wizard::InitPlan;
 
@@ -104,7 +105,7 @@ pub(super) fn finish(ctx: &Context, c: &Commit<'_>) {
     }
     let place = match c.storage {
         StorageKind::Keyring => "the OS keyring".to_owned(),
-        StorageKind::File => format!("{}", ctx.config_dir.join("secrets").display()),
+        StorageKind::File => text::path(&ctx.config_dir.join("secrets")),
     };
     let verb = if c.existing.is_some() { "Rotated" } else { "Saved" };
     let unverified = if c.report.is_some() { "" } else { " (unverified)" };

@@ -283,3 +283,30 @@ fn the_rotation_menu_can_cancel_or_reverify() {
     assert!(after.verified_at >= before.verified_at);
     assert_eq!(w.hooks_sent_with(&token), 1, "re-verify proves the stored token");
 }
+
+#[test]
+fn the_rotation_menu_shows_a_raw_store_name_from_profiles_toml_escaped() {
+    let w = World::new();
+    let token = w.token(TOKEN_RO, TokenSpec::all(STORE, Level::ReadOnly));
+    let ctx = w.batch(&[("BCSETUP_ACCESS_TOKEN", &token)]);
+    run(&ro("products"), &ctx).unwrap();
+    // As another tool or an older bcsetup may have written it: the name kept raw.
+    let path = ctx.profiles().path();
+    let toml = std::fs::read_to_string(&path).unwrap().replace(
+        "store_name = \"Unit Store\"",
+        "store_name = \"Unit\\u001B]52;c;eA==\\u0007\\r✓ forged\\u202E\"",
+    );
+    assert!(toml.contains("forged"), "{toml}");
+    std::fs::write(&path, toml).unwrap();
+    let ctx = w.terminal(&[], [Reply::Pick(3)]); // Cancel
+    assert!(matches!(run(&ro("products"), &ctx), Err(Error::Interrupted)));
+    let notes = w.script.borrow().notes.join("\n");
+    assert!(
+        notes.contains("— Unit\\u{1b}]52;c;eA==\\u{7}\\u{d}✓ forged\\u{202e}"),
+        "{notes}"
+    );
+    assert!(
+        !notes.chars().any(|c| crate::text::is_unsafe(c) && c != '\n'),
+        "{notes:?}"
+    );
+}

@@ -169,6 +169,8 @@ pub enum Fault {
     InvalidJson,
     /// 301 to this URL, as the gateway does for `http` (a client must not follow it with the token).
     Redirect(String),
+    /// This status with this JSON body, whatever was asked (a 2xx to a write probe is a defect).
+    Reply(u16, String),
 }
 
 /// One request as the fake received it.
@@ -229,6 +231,14 @@ impl FakeStore {
     /// Registers a store: `GET /v2/store` with its hash answers `name` and a domain derived from it.
     pub fn add_store(&self, hash: &str, name: &str) {
         lock(&self.state).stores.insert(hash.to_owned(), name.to_owned());
+    }
+
+    /// Makes `GET /v2/store` of `hash` answer this `domain` (and `https://{domain}`) instead of one
+    /// derived from the name: a hostile store's answer, for the tests of untrusted text.
+    pub fn set_domain(&self, hash: &str, domain: &str) {
+        lock(&self.state)
+            .domains
+            .insert(hash.to_owned(), domain.to_owned());
     }
 
     /// Registers an access token with its store and scopes.
@@ -354,6 +364,7 @@ struct State {
     quotas: HashMap<String, Window>,
     open_store_info: HashSet<String>,
     themes_full: HashSet<String>,
+    domains: HashMap<String, String>,
 }
 
 /// One store's current rate-limit window.
@@ -534,6 +545,11 @@ fn inject(fault: Fault, quota: &mut Quota) -> Option<Injected> {
             insert(reply.headers_mut(), header::LOCATION, &location);
             reply
         }
+        Fault::Reply(code, body) => raw(
+            StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
+            Some("application/json"),
+            &body,
+        ),
     };
     Some(Injected::Reply(reply, None))
 }
@@ -635,7 +651,7 @@ fn perform(state: &mut State, answer: Answer, target: &Target, path: &str, body:
     let reply = match answer {
         Answer::Create(shape, code) => return create(state, (api, path), shape, code, body),
         Answer::List => list(api, &json!([])),
-        Answer::Store => store_info(target.hash, &store_name),
+        Answer::Store => store_info(target.hash, &store_name, state.domains.get(target.hash)),
         Answer::Time => {
             json!({ "time": SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() })
         }
@@ -868,14 +884,16 @@ fn missing_field(value: &Value, shape: Shape, required: &[&str]) -> Option<Strin
     }
 }
 
-fn store_info(hash: &str, name: &str) -> Value {
+fn store_info(hash: &str, name: &str, domain: Option<&String>) -> Value {
     let slug = name
         .to_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let domain = format!("{}.example.com", if slug.is_empty() { "store" } else { &slug });
+    let domain = domain
+        .cloned()
+        .unwrap_or_else(|| format!("{}.example.com", if slug.is_empty() { "store" } else { &slug }));
     json!({
         "id": hash,
         "account_uuid": "8d4d492f-17a1-4d95-b396-e1c5720815a5",

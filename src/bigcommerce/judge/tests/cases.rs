@@ -30,17 +30,38 @@ fn the_store_is_named_only_when_store_info_answered() {
 }
 
 #[test]
-fn a_defect_keeps_the_start_of_the_body_to_find_what_was_created() {
+fn a_defect_names_every_accepted_write_with_the_start_of_its_body() {
     let plan = ProbePlan::new(TokenType::Api, Access::Modify, &products(), true);
     let created = |r: Request| match r.method {
         Method::Get => Answer::Success(200),
         _ => Answer::Success(201),
     };
     let failed = judge(&plan, &evidence(&plan, &created), &store(), "shop", &|_| true).unwrap_err();
-    let VerifyFailure::ProbeChangedData { status, excerpt, .. } = failed.failure else {
+    let VerifyFailure::ProbeChangedData { accepted } = &failed.failure else {
         panic!("{:?}", failed.failure)
     };
-    assert_eq!((status, excerpt.as_str()), (201, r#"{"data":{"id":42}}"#));
+    let writes: Vec<Request> = plan
+        .probes
+        .iter()
+        .map(|p| p.request)
+        .filter(|r| r.method != Method::Get)
+        .collect();
+    assert!(writes.len() > 1, "the plan has several writes: {writes:?}");
+    assert_eq!(accepted.iter().map(|a| a.request).collect::<Vec<_>>(), writes);
+    for one in accepted {
+        assert_eq!((one.status, one.body.as_str()), (201, r#"{"data":{"id":42}}"#));
+    }
+    // One accepted write among refusals is named alone.
+    let one = |r: Request| match r.method {
+        Method::Get => Answer::Success(200),
+        _ if r == writes[0] => Answer::Success(201),
+        _ => Answer::Invalid(422),
+    };
+    let failed = judge(&plan, &evidence(&plan, &one), &store(), "shop", &|_| true).unwrap_err();
+    assert_eq!(
+        failure_kind(&failed.failure),
+        ("probe_changed_data", vec![writes[0].path])
+    );
 }
 
 #[test]
