@@ -14,7 +14,7 @@ fn exec_stencil_outlives_quit_usr1_usr2_and_alrm() {
     }
 }
 
-/// The rest of the audit (`FORWARDED` in `src/commands/exec.rs`); SIGPWR and SIGSTKFLT are Linux's.
+/// The rest of the audit (`FORWARDED` in `src/commands/exec/unix.rs`); SIGPWR and SIGSTKFLT are Linux's.
 #[cfg(target_os = "linux")]
 #[test]
 fn exec_stencil_outlives_the_rest_of_the_terminating_signals() {
