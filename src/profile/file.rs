@@ -189,19 +189,13 @@ impl ProfileFile {
     /// The owner lock of `name` if no other process holds it (no wait); `None` when another does, or
     /// when the config cannot be written, so that there can be no owner.
     pub(crate) fn try_owner_lock(&self, name: &ProfileName) -> Result<Option<FileLock>, Error> {
-        let quick = Self::with_waits(
-            &self.dir,
-            Waits {
-                lock: Duration::ZERO,
-                notice: Rc::new(|_| {}),
-            },
-        );
         let dir = self.dir.join("locks");
         self.refuse_non_dir()?;
         trust(&dir, false)?;
-        let taken = ensure_private_dir(&dir)
-            .map_err(LockError::Io)
-            .and_then(|()| quick.acquire(&dir.join(format!("{name}.lock")), Mode::Exclusive, ""));
+        let taken = ensure_private_dir(&dir).map_err(LockError::Io).and_then(|()| {
+            let path = dir.join(format!("{name}.lock"));
+            lock::acquire(&path, Mode::Exclusive, Duration::ZERO, &mut |_| {})
+        });
         match taken {
             Ok(lock) => Ok(Some(lock)),
             Err(LockError::Busy { .. }) => Ok(None),
