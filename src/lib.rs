@@ -61,12 +61,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = Context::new(&cli.global, env, printer)
         .and_then(|ctx| commands::run(cli.command, &ctx))
-        .and_then(|()| match output::stdout_failure() {
-            Some(why) => Err(error::Error::Internal(anyhow::anyhow!(
-                "could not write to stdout: {why}"
-            ))),
-            None => Ok(()),
-        });
+        .and_then(|()| stdout_written());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -108,13 +103,22 @@ fn parse_error(e: &clap::Error, args: &[OsString], env: &Env) -> ExitCode {
     } else {
         // --help and --version: "errors" with exit code 0, printed to stdout.
         output::record(e.print());
-        if let Some(why) = output::stdout_failure() {
-            let err = error::Error::Internal(anyhow::anyhow!("could not write to stdout: {why}"));
+        if let Err(err) = stdout_written() {
             Printer::default().error(&err);
             return ExitCode::from(err.exit_code());
         }
     }
     ExitCode::from(code)
+}
+
+/// A write to stdout that failed (other than a closed pipe) fails the run: the data was lost.
+fn stdout_written() -> Result<(), error::Error> {
+    match output::stdout_failure() {
+        Some(why) => Err(error::Error::Internal(anyhow::anyhow!(
+            "could not write to stdout: {why}"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Values of this many characters or more are hidden; shorter ones (`oauth`, `modfy`) are quoted, so

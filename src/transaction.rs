@@ -41,15 +41,15 @@ pub(crate) struct Owner<'c> {
 }
 
 impl<'c> Owner<'c> {
-    /// Take the owner lock (waiting at most the lock bound), then finish or undo what a dead run left
-    /// (`reconcile`; `tidy` as there).
-    pub(crate) fn acquire(ctx: &'c Context, tidy: bool) -> Result<(Self, Recovery), Error> {
+    /// Take the owner lock (waiting at most the lock bound), then finish or undo what a dead run left,
+    /// staging keys included (`reconcile` with `tidy`: a writer is about to use them).
+    pub(crate) fn acquire(ctx: &'c Context) -> Result<Self, Error> {
         let lock = ctx
             .profiles()
             .lock_profile(&ctx.profile, ProfileLock::Owner, Mode::Exclusive)?;
         let owner = Self { ctx, _lock: lock };
-        let recovery = owner.changing(|| reconcile(ctx, tidy))?;
-        Ok((owner, recovery))
+        owner.changing(|| reconcile(ctx, true))?;
+        Ok(owner)
     }
 
     /// Run `change` (a commit, a removal) under the exclusive commit lock, so no reader sees it halfway.

@@ -29,7 +29,7 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     crate::interrupt::install();
     // Before the first question: a second run on the same profile waits here (bounded), not after
     // the user has answered everything.
-    let (owner, _) = Owner::acquire(ctx, true)?;
+    let owner = Owner::acquire(ctx)?;
     let existing = Existing::load(ctx)?;
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {

@@ -16,7 +16,7 @@ use crate::transaction::Owner;
 pub(super) fn run(args: &RemoveArgs, ctx: &Context) -> Result<(), Error> {
     // Own the profile for the whole run, and finish an interrupted rotation first, so what is removed
     // is one consistent profile, staging keys included.
-    let (owner, _) = Owner::acquire(ctx, true)?;
+    let owner = Owner::acquire(ctx)?;
     let profile = ctx.profiles().load()?.get(&ctx.profile)?.clone();
     confirm(args, ctx, &profile)?;
     let (access_token, client_secret) = owner.changing(|| delete(ctx, &profile))?;

@@ -215,7 +215,7 @@ fn a_live_rotation_is_never_reconciled_and_an_abandoned_one_is() {
         store,
     };
     rotate(&w, "old", "Old account").unwrap();
-    let (owner, _) = Owner::acquire(&w.ctx, true).unwrap();
+    let owner = Owner::acquire(&w.ctx).unwrap();
     // The owner stages and records, then is "slow" before writing the real key.
     let keys = Keys::new(&w.ctx.profile);
     w.store
