@@ -2,18 +2,9 @@
 //! BigCommerce and the private Secret Service. Everything the terminal shows is captured and
 //! checked for the token.
 
-use std::time::Duration;
-
-use expectrl::process::unix::WaitStatus;
-use expectrl::{Eof, Expect};
-
 use crate::keyring_env;
-use crate::support::{Level, STORE, TestEnv, TokenSpec};
-
-const DOWN: &str = "\x1b[B";
-const UP: &str = "\x1b[A";
-const ENTER: &str = "\r";
-const CTRL_C: &str = "\x03";
+use crate::support::pty::{CTRL_C, DOWN, ENTER, Pty, UP};
+use crate::support::{Level, STORE, TokenSpec};
 
 /// `init` with every choice before the credentials given as flags.
 const PRESET: &[&str] = &[
@@ -29,97 +20,6 @@ const PRESET: &[&str] = &[
     "--scopes",
     "products",
 ];
-
-/// A bcsetup process on a PTY, with everything it printed so far.
-struct Pty {
-    session: expectrl::session::OsSession,
-    screen: String,
-}
-
-impl Pty {
-    fn spawn(env: &TestEnv, args: &[&str]) -> Self {
-        let mut session = expectrl::Session::spawn(env.std_cmd(args)).expect("spawn on a PTY");
-        session
-            .get_process_mut()
-            .set_window_size(80, 24)
-            .expect("window size");
-        session.set_expect_timeout(Some(Duration::from_secs(20)));
-        Self {
-            session,
-            screen: String::new(),
-        }
-    }
-
-    /// Wait for `needle`, keeping what came before it.
-    fn expect(&mut self, needle: &str) {
-        match self.session.expect(needle) {
-            Ok(found) => {
-                self.screen.push_str(&String::from_utf8_lossy(found.before()));
-                self.screen.push_str(&String::from_utf8_lossy(found.as_bytes()));
-            }
-            Err(e) => panic!(
-                "waiting for {needle:?}: {e}\n--- screen so far ---\n{}",
-                self.screen
-            ),
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).expect("send keys");
-    }
-
-    /// Wait until a hidden prompt has switched echo off. It does so with TCSAFLUSH, which discards
-    /// input that arrives before: typing earlier could lose the text, or have it echoed.
-    fn wait_for_echo_off(&mut self) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while self
-            .session
-            .get_process()
-            .get_echo()
-            .expect("read the PTY's echo flag")
-        {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the hidden prompt never turned echo off\n{}",
-                self.screen
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Type into a hidden prompt, then Enter.
-    fn type_hidden(&mut self, text: &str) {
-        self.wait_for_echo_off();
-        self.send(text);
-        self.send(ENTER);
-    }
-
-    /// Choose "Paste them", type the token into the hidden prompt, skip client ID and secret.
-    fn paste(&mut self, token: &str) {
-        self.expect("The credentials shown after Save");
-        self.send(DOWN);
-        self.send(ENTER);
-        self.expect("Access token (hidden)");
-        self.type_hidden(token);
-        self.expect("Client ID");
-        self.send(ENTER);
-        self.expect("Client secret");
-        self.type_hidden("");
-    }
-
-    /// Read to the end and return the exit code (or 128 + signal).
-    fn finish(mut self) -> (i32, String) {
-        if let Ok(found) = self.session.expect(Eof) {
-            self.screen.push_str(&String::from_utf8_lossy(found.before()));
-        }
-        let code = match self.session.get_process().wait() {
-            Ok(WaitStatus::Exited(_, code)) => code,
-            Ok(WaitStatus::Signaled(_, signal, _)) => 128 + signal as i32,
-            other => panic!("unexpected wait status {other:?}\n{}", self.screen),
-        };
-        (code, self.screen)
-    }
-}
 
 /// Answer the first four steps: token type by arrow keys, a rejected short name then a good one,
 /// Modify, the default scopes.
@@ -164,8 +64,9 @@ fn happy_path_through_the_real_terminal() {
     pty.type_hidden("");
     // Every scope, Information & Settings included, is proven at Modify: nothing to accept.
     pty.expect("Saved profile");
-    let (code, screen) = pty.finish();
+    let (code, screen, rendered) = pty.finish_rendered();
     assert_eq!(code, 0, "{screen}");
+    crate::assert_screen!(&env, "init_wizard_happy_path", &rendered);
     assert!(!screen.contains("unproven"), "{screen}");
     assert!(
         !screen.contains(&token),

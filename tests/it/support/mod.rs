@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 pub mod fake_store;
+pub mod pty;
 pub mod secret_service;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
