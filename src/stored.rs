@@ -34,6 +34,8 @@ pub(crate) struct Stored {
     pub access_token: AccessToken,
     /// The client secret, loaded only when asked for.
     pub client_secret: Option<SecretString>,
+    /// The API path to hand over: where bcsetup itself sends requests for this store.
+    pub api_path: String,
 }
 
 /// The value of one exported variable: plain text, or a secret to expose only at the last moment.
@@ -83,6 +85,7 @@ pub(crate) fn load(ctx: &Context, with_client_secret: bool) -> Result<Stored, Er
         None
     };
     Ok(Stored {
+        api_path: ctx.api_base.api_path(&profile.store_hash),
         profile,
         access_token,
         client_secret,
@@ -133,10 +136,11 @@ impl Stored {
         if let Some(id) = &self.profile.client_id {
             vars.push((VARIABLES[2], Value::Plain(id.clone())));
         }
-        // Derived from the hash rather than read from profiles.toml, so it is always the real
-        // `https://api.bigcommerce.com/stores/<hash>/v3/` form (docs/interface.md, "Environment handed
-        // to programs" and "API base override").
-        vars.push((VARIABLES[3], Value::Plain(hash.api_path())));
+        // Where bcsetup sends this store's requests, not profiles.toml's copy: the real
+        // `https://api.bigcommerce.com/stores/<hash>/v3/`, or the `BCSETUP_API_BASE` one (the offline
+        // try-out's fake), so a program under `exec` talks to the API the token was proven against
+        // (docs/interface.md, "Environment handed to programs" and "API base override").
+        vars.push((VARIABLES[3], Value::Plain(self.api_path.clone())));
         if let Some(secret) = &self.client_secret {
             vars.push((VARIABLES[4], Value::Secret(secret)));
         }
@@ -256,6 +260,29 @@ mod tests {
                 "BIGCOMMERCE_ACCESS_TOKEN",
                 "BIGCOMMERCE_API_PATH"
             ]
+        );
+    }
+
+    #[test]
+    fn the_api_path_follows_the_api_base_and_profiles_toml_keeps_the_real_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Rc::new(MemoryStore::default());
+        let env = Env::from_pairs([("BCSETUP_API_BASE", "http://127.0.0.1:9")]);
+        let ctx = Context::for_tests(dir.path(), env, Rc::clone(&store) as Rc<dyn SecretStore>);
+        save(&ctx, profile(None, false));
+        store
+            .set(&Key::access_token(&ctx.profile), &SecretString::from("tok"))
+            .unwrap();
+        let stored = load(&ctx, false).unwrap();
+        let path = stored
+            .variables()
+            .into_iter()
+            .find(|(k, _)| *k == "BIGCOMMERCE_API_PATH")
+            .map(|(_, v)| v.expose_to_program().to_owned());
+        assert_eq!(path.as_deref(), Some("http://127.0.0.1:9/stores/abc123/v3/"));
+        assert_eq!(
+            stored.profile.api_path,
+            "https://api.bigcommerce.com/stores/abc123/v3/"
         );
     }
 }

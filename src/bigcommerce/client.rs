@@ -51,6 +51,13 @@ impl ApiBase {
         }
     }
 
+    /// The API path a program should use for `store` when bcsetup talks to this base:
+    /// `<base>/stores/<hash>/v3/`, which is `StoreHash::api_path` for the default base.
+    pub fn api_path(&self, store: &StoreHash) -> String {
+        self.url(store, "/v3/")
+            .map_or_else(|_| store.api_path(), String::from)
+    }
+
     /// The URL of a request for a store: `<base>/stores/<hash><path>`.
     pub fn url(&self, store: &StoreHash, path: &str) -> Result<Url, url::ParseError> {
         self.0.join(&format!("/stores/{}{}", store.as_str(), path))

@@ -21,7 +21,7 @@ fn exec_adds_the_variables_and_keeps_the_environment() {
         "KEEP_ME=kept".to_owned(),
         format!("BIGCOMMERCE_STORE_HASH={STORE}"),
         "BIGCOMMERCE_CLIENT_ID=cid-1".to_owned(),
-        format!("BIGCOMMERCE_API_PATH={}", api_path(STORE)),
+        format!("BIGCOMMERCE_API_PATH={}", api_path(&env, STORE)),
         format!("BCSETUP_PROFILE_ACTIVE={}", env.profile),
     ] {
         assert!(vars.lines().any(|l| l == line), "missing `{line}` in:\n{vars}");

@@ -70,12 +70,12 @@ fn values_from(dir: &Path, program: &str, args: &[&str], file: &Path) -> Vec<Str
 }
 
 /// What every reader must give back, in the order the scripts below print them.
-fn expected() -> Vec<String> {
+fn expected(env: &TestEnv) -> Vec<String> {
     vec![
         STORE.to_owned(),
         TOKEN.to_owned(),
         CLIENT_ID.to_owned(),
-        api_path(STORE),
+        api_path(env, STORE),
         String::new(),
     ]
 }
@@ -97,11 +97,11 @@ fn sh_and_dotenv_output_sourced_by_sh_dash_and_bash_is_exact_and_inert() {
         let eval = format!(r#"eval "$(cat "$1")"; {PRINT_SH}"#);
         let dir = env.root.path().join(format!("{shell}-eval"));
         let got = values_from(&dir, shell, &["-c", &eval, shell], &sh);
-        assert_eq!(got, expected(), "{shell}, eval of --format sh");
+        assert_eq!(got, expected(&env), "{shell}, eval of --format sh");
         let source = format!(r#"set -a; . "$1"; set +a; {PRINT_SH}"#);
         let dir = env.root.path().join(format!("{shell}-dotenv"));
         let got = values_from(&dir, shell, &["-c", &source, shell], &dotenv);
-        assert_eq!(got, expected(), "{shell}, `set -a; . ./.env`");
+        assert_eq!(got, expected(&env), "{shell}, `set -a; . ./.env`");
     }
     assert!(ran > 0, "no POSIX shell at all");
     // The token and the client ID are double-quoted (they hold `'` and `\`), the rest single-quoted.
@@ -127,7 +127,7 @@ fn fish_output_sourced_by_fish_is_exact_and_inert() {
     let script = r#"source $argv[1]; printf '%s\0' "$BIGCOMMERCE_STORE_HASH" "$BIGCOMMERCE_ACCESS_TOKEN" "$BIGCOMMERCE_CLIENT_ID" "$BIGCOMMERCE_API_PATH""#;
     let dir = env.root.path().join("fish");
     let got = values_from(&dir, "fish", &["--no-config", "-c", script], &file);
-    assert_eq!(got, expected());
+    assert_eq!(got, expected(&env));
 }
 
 #[test]
@@ -147,7 +147,7 @@ fn powershell_output_sourced_by_pwsh_is_exact_and_inert() {
     std::fs::write(&ps1, script).unwrap();
     let dir = env.root.path().join("pwsh");
     let got = values_from(&dir, "pwsh", &["-NoProfile", "-NonInteractive", "-File"], &ps1);
-    assert_eq!(got, expected());
+    assert_eq!(got, expected(&env));
 }
 
 /// python-dotenv, the most used dotenv reader: exact for values in the single-quoted form (every real
@@ -179,7 +179,13 @@ fn python_dotenv_reads_the_dotenv_output() {
     );
     let file = env_file(&plain, "dotenv", "dot.env");
     let got = read_back(&plain, &file);
-    let want = [STORE, token.as_str(), "abc123clientid", &api_path(STORE), ""];
+    let want = [
+        STORE,
+        token.as_str(),
+        "abc123clientid",
+        &api_path(&plain, STORE),
+        "",
+    ];
     assert_eq!(got, want);
 
     let env = hostile();

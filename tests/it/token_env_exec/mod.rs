@@ -14,8 +14,9 @@ use crate::support::{OTHER_STORE, Outcome, STORE, TestEnv, have, skip};
 /// A token full of shell metacharacters: printable ASCII without spaces, as bcsetup accepts.
 pub(crate) const NASTY: &str = r#"SENTINEL'"$HOME`id`\n!#;|&*?(){}[]<>~%^=,:@+"#;
 
-pub(crate) fn api_path(store: &str) -> String {
-    format!("https://api.bigcommerce.com/stores/{store}/v3/")
+/// The API path handed to programs: where bcsetup sends requests, here the fake (`BCSETUP_API_BASE`).
+pub(crate) fn api_path(env: &TestEnv, store: &str) -> String {
+    format!("{}/stores/{store}/v3/", env.fake.base_url())
 }
 
 /// An env with one offline profile in `--insecure-storage`, holding `token`.
@@ -97,7 +98,7 @@ fn env_for_sh_round_trips_shell_metacharacters() {
         "{}",
         String::from_utf8_lossy(&shell.stderr)
     );
-    let expected = format!("{STORE}\ncid-1\n{}\n{NASTY}", api_path(STORE));
+    let expected = format!("{STORE}\ncid-1\n{}\n{NASTY}", api_path(&env, STORE));
     assert_eq!(String::from_utf8_lossy(&shell.stdout), expected);
 }
 
@@ -172,7 +173,7 @@ fn env_formats_dotenv_and_json() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let vars = &out.json()["variables"];
     assert_eq!(vars["BIGCOMMERCE_ACCESS_TOKEN"], NASTY);
-    assert_eq!(vars["BIGCOMMERCE_API_PATH"], api_path(STORE).as_str());
+    assert_eq!(vars["BIGCOMMERCE_API_PATH"], api_path(&env, STORE).as_str());
     assert!(vars.get("BIGCOMMERCE_CLIENT_SECRET").is_none(), "{vars}");
 }
 
