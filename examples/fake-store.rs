@@ -1,4 +1,4 @@
-//! Try bcsetup without a BigCommerce account: `cargo run --example fake-store`.
+//! Try bcsetup without a BigCommerce account: `cargo run --release --example fake-store`.
 //!
 //! Starts the loopback fake BigCommerce the integration tests use (one fake, included by path), with
 //! store `demo123` and one token per outcome, prints the commands to try against it, and serves until
@@ -60,9 +60,10 @@ fn walkthrough(base: &str, tokens: &[(&str, String)]) -> String {
   store hash  demo123 ("Demo Store")
   tokens:
 {listing}
-In another terminal, from this repository (`cargo install --path .` first, or replace `bcsetup`
-with `cargo run -q --`):
+In another terminal, from this repository:
 
+# the bcsetup that `cargo run --release` built (or `cargo install --path .` once)
+export PATH="$PWD/target/release:$PATH"
 # keep the demo profiles apart from your own
 export BCSETUP_CONFIG_DIR="$(mktemp -d)"
 
@@ -84,7 +85,8 @@ export BCSETUP_CONFIG_DIR="$(mktemp -d)"
 # re-check stored credentials, list profiles, hand credentials to another program
 {api} bcsetup verify --profile {modify}
 bcsetup status
-{api} bcsetup exec --profile {modify} -- sh -c 'curl -s -H "X-Auth-Token: $BIGCOMMERCE_ACCESS_TOKEN" "$BCSETUP_API_BASE/stores/$BIGCOMMERCE_STORE_HASH/v2/store"; echo'
+{api} bcsetup env --profile {modify}        # BIGCOMMERCE_API_PATH is this fake's, where the token was proven
+{api} bcsetup exec --profile {modify} -- sh -c 'curl -s -w "\n" -H "X-Auth-Token: $BIGCOMMERCE_ACCESS_TOKEN" "${{BIGCOMMERCE_API_PATH}}catalog/products?limit=1"'
 
 # a rejected token stored offline: verify fails with exit 3 as well
 {init_revoked_offline}

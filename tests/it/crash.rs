@@ -139,7 +139,11 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
         );
         // This profile's entries only: other tests share the Secret Service and rotate meanwhile.
         let staging = env.staging_entries_left();
-        assert!(staging.is_empty(), "run {run}: staging keys left: {staging:?}");
+        assert!(
+            staging.is_empty(),
+            "run {run} (seed {seed}, delay {delay:?}): staging keys left: {staging:?}; {}",
+            staging_diagnosis(&env)
+        );
         if holder == to {
             new_kept += 1;
         } else if holder == from {
@@ -156,6 +160,19 @@ fn sigkill_during_rotation_leaves_old_or_new_never_a_mix() {
         old_kept > 0 && new_kept > 0,
         "the kills did not cover both sides of the commit point (old {old_kept}, new {new_kept})"
     );
+}
+
+/// After a failure: whether the leftover outlives a second look and whether the next run tidies it,
+/// which tells a late-arriving write of the killed run from a tidy that did not happen.
+fn staging_diagnosis(env: &TestEnv) -> String {
+    std::thread::sleep(Duration::from_millis(500));
+    let later = env.staging_entries_left();
+    let verify = env.run(&["verify"], "");
+    format!(
+        "500 ms later: {later:?}; after another verify (exit {}): {:?}",
+        verify.code,
+        env.staging_entries_left()
+    )
 }
 
 #[test]
