@@ -37,8 +37,9 @@ pub(crate) struct Claim<'a> {
     pub check_modify: bool,
 }
 
-/// Prove a claim live. The table goes to stderr (unless `--json` or `--quiet`); the report is returned
-/// when every wanted scope is proven, otherwise it travels inside the error.
+/// Prove a claim live. The table goes to stderr (unless `--json` or `--quiet`; none when the token
+/// itself was refused); the report is returned when every wanted scope is proven, otherwise it travels
+/// inside the error.
 pub(crate) fn prove(
     ctx: &Context,
     claim: &Claim<'_>,
@@ -75,9 +76,11 @@ pub(crate) fn prove(
         accept_unknown,
     )
     .map_err(Error::from);
+    // A refused token (401, another store's) observed no scope: its rows would all be `unknown`.
     let report = match &result {
         Ok(report) => Some(report),
-        Err(e) => e.report(),
+        Err(Error::Verification { failure, report }) if !failure.token_refused() => report.as_deref(),
+        Err(_) => None,
     };
     if let Some(report) = report {
         if !ctx.printer.json {
