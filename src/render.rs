@@ -13,6 +13,10 @@ use crate::bigcommerce::report::{Report, ScopeResult};
 use crate::profile::Profiles;
 use crate::text;
 
+mod recheck;
+
+pub(crate) use recheck::{recheck, recheck_warnings};
+
 /// The verification report as a table with the store above it.
 pub(crate) fn report(report: &Report) -> String {
     let mut out = String::new();

@@ -1,7 +1,9 @@
 //! What a failed verification says, pinned as screens: a refused token (401, or another store's
-//! token) shows no scope table; a shortfall is one counted line and one action under the table.
+//! token) shows no scope table; a shortfall is one counted line and one action under the table; and
+//! "Change the access level or scopes wanted" re-checks the same token showing only what changed.
 
 use crate::keyring_env;
+use crate::support::pty::{DOWN, ENTER, Pty};
 use crate::support::{Level, OTHER_STORE, Outcome, STORE, TestEnv, TokenSpec};
 
 /// No line of the scope table, nor the store header above it.
@@ -111,4 +113,92 @@ fn a_shortfall_is_one_counted_line_and_one_action_under_the_table() {
         "{hint}"
     );
     assert_eq!(json["scopes"].as_array().map(Vec::len), Some(8), "{json}");
+}
+
+/// `init` with every input but the token given as flags, and the token in the environment: on a
+/// terminal, only the remedy menus are asked.
+fn init_on_a_terminal(env: &mut TestEnv, token: &str) -> Pty {
+    env.set_env("BCSETUP_ACCESS_TOKEN", token);
+    Pty::spawn(
+        env,
+        &[
+            "init",
+            "--token-type",
+            "api",
+            "--name",
+            "Migration bot",
+            "--access",
+            "modify",
+            "--store-hash",
+            STORE,
+            "--scopes",
+            "customers,orders,products",
+        ],
+    )
+}
+
+#[test]
+fn changing_the_access_level_rechecks_the_same_token_and_shows_only_the_change() {
+    let mut env = keyring_env!();
+    let token = env.token("SENTINELverdict0007", TokenSpec::all(STORE, Level::ReadOnly));
+    let mut pty = init_on_a_terminal(&mut env, &token);
+    pty.expect("What now?");
+    let first = env.fake.requests().len();
+    pty.send(DOWN); // Change the access level or scopes wanted
+    pty.send(ENTER);
+    pty.expect("What do you want to change?");
+    pty.send(ENTER); // the access level
+    pty.expect("Access");
+    pty.send(ENTER); // Read-only
+    pty.expect("Saved profile");
+    let (code, screen, rendered) = pty.finish_rendered();
+    assert_eq!(code, 0, "{screen}");
+    crate::assert_screen!(&env, "verdict_pty_change_access", &rendered);
+    assert_eq!(
+        env.fake.requests().len(),
+        first,
+        "the answers already received decide read-only: nothing is sent again"
+    );
+    assert_eq!(rendered.matches("Channel Listings").count(), 1, "{rendered}");
+    assert!(!rendered.contains("OAuth scopes"), "no checklist: {rendered}");
+    assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+}
+
+#[test]
+fn changing_the_scopes_shows_only_the_rows_that_changed() {
+    let mut env = keyring_env!();
+    let token = env.token(
+        "SENTINELverdict0008",
+        TokenSpec::all(STORE, Level::Modify)
+            .with("products", Level::None)
+            .with("orders", Level::ReadOnly),
+    );
+    let mut pty = init_on_a_terminal(&mut env, &token);
+    pty.expect("What now?");
+    let first = env.fake.requests().len();
+    pty.send(DOWN); // Change the access level or scopes wanted
+    pty.send(ENTER);
+    pty.expect("What do you want to change?");
+    pty.send(DOWN); // the scopes
+    pty.send(ENTER);
+    pty.expect("Scopes");
+    // Untick Products (the sixth item); Orders stays, still read-only.
+    for _ in 0..5 {
+        pty.send(DOWN);
+    }
+    pty.send(" ");
+    pty.send(ENTER);
+    pty.expect("no longer wanted");
+    pty.expect("What now?");
+    assert_eq!(env.fake.requests().len(), first, "nothing is sent again");
+    pty.send(DOWN);
+    pty.send(DOWN);
+    pty.send(ENTER); // Cancel
+    // The PTY may close before its last bytes are read: wait for the run's last words.
+    pty.expect("What now? · Cancel");
+    pty.expect("delete the old account in the control panel");
+    let (code, screen, rendered) = pty.finish_rendered();
+    assert_eq!(code, 4, "{screen}");
+    crate::assert_screen!(&env, "verdict_pty_change_scopes", &rendered);
+    assert!(env.keyring_token().is_none());
 }
