@@ -14,7 +14,7 @@ use crate::bigcommerce::client::Client;
 use crate::bigcommerce::judge::judge;
 use crate::bigcommerce::probe::{HOOKS, ProbePlan};
 use crate::bigcommerce::report::Report;
-use crate::bigcommerce::run::{Limits, execute};
+use crate::bigcommerce::run::{Evidence, Limits, execute};
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, StoreHash, TokenType};
@@ -44,7 +44,110 @@ pub(crate) fn prove(
     claim: &Claim<'_>,
     accept_unknown: &dyn Fn(&str) -> bool,
 ) -> Result<Report, Error> {
-    let plan = ProbePlan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
+    Prover::default().prove(ctx, claim, accept_unknown)
+}
+
+/// Proving one token for one store, more than once when only what is wanted changes (`init`'s
+/// "Change the access level or scopes wanted"). The answers already received are kept: a changed
+/// claim is judged from them and only the requests they lack are sent, so no write probe (nor any
+/// other request) goes out twice, and only what changed is shown.
+#[derive(Default)]
+pub(crate) struct Prover {
+    earlier: Option<Earlier>,
+}
+
+/// What the last proof received and showed.
+struct Earlier {
+    evidence: Evidence,
+    report: Report,
+}
+
+impl Prover {
+    /// Send the whole plan and show the whole table (none when the token itself was refused: its
+    /// rows would all be `unknown`).
+    pub(crate) fn prove(
+        &mut self,
+        ctx: &Context,
+        claim: &Claim<'_>,
+        accept_unknown: &dyn Fn(&str) -> bool,
+    ) -> Result<Report, Error> {
+        self.earlier = None;
+        let plan = ProbePlan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
+        let (evidence, _) = send(ctx, claim, &plan, Evidence::default())?;
+        let (result, report) = self.judged(ctx, claim, &plan, evidence, accept_unknown);
+        if let Some(report) = report {
+            if !ctx.printer.json {
+                ctx.printer.info(crate::render::report(report));
+            }
+            for warning in crate::render::report_warnings(report) {
+                ctx.printer.warn(warning);
+            }
+        }
+        result
+    }
+
+    /// Judge a changed claim for the same token and store from the answers already received,
+    /// sending only the requests they lack, and show what changed against the last report. Without
+    /// earlier answers this is [`Prover::prove`].
+    pub(crate) fn prove_again(
+        &mut self,
+        ctx: &Context,
+        claim: &Claim<'_>,
+        accept_unknown: &dyn Fn(&str) -> bool,
+    ) -> Result<Report, Error> {
+        let Some(earlier) = self.earlier.take() else {
+            return self.prove(ctx, claim, accept_unknown);
+        };
+        let plan = ProbePlan::new(claim.token_type, claim.access, claim.scopes, claim.check_modify);
+        let (evidence, sent) = send(ctx, claim, &plan, earlier.evidence)?;
+        let (result, report) = self.judged(ctx, claim, &plan, evidence, accept_unknown);
+        if let Some(report) = report {
+            if !ctx.printer.json {
+                ctx.printer
+                    .info(crate::render::recheck(&earlier.report, report, sent));
+            }
+            for warning in crate::render::recheck_warnings(&earlier.report, report) {
+                ctx.printer.warn(warning);
+            }
+        }
+        result
+    }
+
+    /// Judge, and keep the evidence and the report for a later change. Returns the result and the
+    /// report to show (`None` when the token itself was refused).
+    fn judged(
+        &mut self,
+        ctx: &Context,
+        claim: &Claim<'_>,
+        plan: &ProbePlan,
+        evidence: Evidence,
+        accept_unknown: &dyn Fn(&str) -> bool,
+    ) -> (Result<Report, Error>, Option<&Report>) {
+        let judged = judge(plan, &evidence, claim.store, ctx.profile.as_str(), accept_unknown);
+        let (report, refused) = match &judged {
+            Ok(report) => (Some(report.clone()), false),
+            Err(failed) => (failed.report.as_deref().cloned(), failed.failure.token_refused()),
+        };
+        let result = judged.map_err(Error::from);
+        self.earlier = report.map(|report| Earlier { evidence, report });
+        let shown = self.earlier.as_ref().map(|e| &e.report).filter(|_| !refused);
+        (result, shown)
+    }
+}
+
+/// Send the requests of `plan` that `known` has no answer to, and add their answers to it. Returns
+/// the evidence and how many requests were sent, retries included.
+fn send(
+    ctx: &Context,
+    claim: &Claim<'_>,
+    plan: &ProbePlan,
+    mut known: Evidence,
+) -> Result<(Evidence, usize), Error> {
+    let mut todo = plan.clone();
+    todo.probes.retain(|p| known.answer(p.request).is_none());
+    if todo.probes.is_empty() {
+        return Ok((known, 0));
+    }
     let limits = limits_from_env(ctx)?;
     let client = Client::new(
         ctx.api_base.clone(),
@@ -53,8 +156,8 @@ pub(crate) fn prove(
         limits.timeouts,
     )?;
     let runtime = runtime()?;
-    let spinner = spinner(ctx, plan.request_count());
-    let evidence = runtime.block_on(execute(&client, &plan, limits));
+    let spinner = spinner(ctx, todo.request_count());
+    let evidence = runtime.block_on(execute(&client, &todo, limits));
     spinner.finish_and_clear();
     let evidence = evidence?;
     for attempt in &evidence.attempts {
@@ -67,27 +170,10 @@ pub(crate) fn prove(
             attempt.elapsed.as_millis()
         ));
     }
-    let result = judge(
-        &plan,
-        &evidence,
-        claim.store,
-        ctx.profile.as_str(),
-        accept_unknown,
-    )
-    .map_err(Error::from);
-    let report = match &result {
-        Ok(report) => Some(report),
-        Err(e) => e.report(),
-    };
-    if let Some(report) = report {
-        if !ctx.printer.json {
-            ctx.printer.info(crate::render::report(report));
-        }
-        for warning in crate::render::report_warnings(report) {
-            ctx.printer.warn(warning);
-        }
-    }
-    result
+    let sent = evidence.attempts.len();
+    known.answers.extend(evidence.answers);
+    known.attempts.extend(evidence.attempts);
+    Ok((known, sent))
 }
 
 /// Ask BigCommerce whether a token is still accepted for a store (one request): 401 means revoked.

@@ -9,9 +9,13 @@ use std::fmt::Write;
 use console::style;
 use jiff::Timestamp;
 
-use crate::bigcommerce::report::Report;
+use crate::bigcommerce::report::{Report, ScopeResult};
 use crate::profile::Profiles;
 use crate::text;
+
+mod recheck;
+
+pub(crate) use recheck::{recheck, recheck_warnings};
 
 /// The verification report as a table with the store above it.
 pub(crate) fn report(report: &Report) -> String {
@@ -28,43 +32,51 @@ pub(crate) fn report(report: &Report) -> String {
     }
     let _ = writeln!(out, "Token   {}, {}", report.token_type.ui_name(), report.access);
     let _ = writeln!(out);
-    let _ = writeln!(out, "  {:<28} {:<10} {:<10}", "Scope", "Wanted", "Observed");
+    let _ = writeln!(out, "  {:<28} {:<10} Observed", "Scope", "Wanted");
     for row in &report.scopes {
-        let mark = if row.ok {
-            style("✓").green().for_stderr().to_string()
-        } else if row.advisory {
-            style("!").yellow().for_stderr().to_string()
-        } else if row.observed == crate::bigcommerce::classify::Observed::Unknown {
-            style("?").yellow().for_stderr().to_string()
-        } else {
-            style("✗").red().for_stderr().to_string()
-        };
-        let _ = writeln!(
-            out,
-            "  {:<28} {:<10} {:<10} {mark}",
-            row.name,
-            row.wanted.as_str(),
-            row.observed.as_str()
-        );
+        let _ = writeln!(out, "{}", row_line(' ', row));
     }
     out
+}
+
+/// One row of the scope table, after a one-character margin (`+`, `-` or a space).
+fn row_line(margin: char, row: &ScopeResult) -> String {
+    format!(
+        "{margin} {:<28} {:<10} {:<10} {}",
+        row.name,
+        row.wanted.as_str(),
+        row.observed.as_str(),
+        mark(row)
+    )
+}
+
+/// The verdict of a row: proven, a warning only, undecided, or short.
+fn mark(row: &ScopeResult) -> String {
+    if row.ok {
+        style("✓").green().for_stderr().to_string()
+    } else if row.advisory {
+        style("!").yellow().for_stderr().to_string()
+    } else if row.observed == crate::bigcommerce::classify::Observed::Unknown {
+        style("?").yellow().for_stderr().to_string()
+    } else {
+        style("✗").red().for_stderr().to_string()
+    }
 }
 
 /// One warning per advisory scope that fell short. Only the Stencil preset has advisory scopes
 /// (docs/bigcommerce.md, "Stencil-CLI tokens").
 pub(crate) fn report_warnings(report: &Report) -> Vec<String> {
-    report
-        .warnings()
-        .map(|row| {
-            format!(
-                "{} is {} ({} wanted): `stencil start` lists no storefront channels without it, and \
-                 stencil-cli 7.5.1 and later only warn, so the check still passes",
-                row.name,
-                row.observed.as_str(),
-                row.wanted.as_str()
-            )
-        })
-        .collect()
+    report.warnings().map(warning).collect()
+}
+
+fn warning(row: &ScopeResult) -> String {
+    format!(
+        "{} is {} ({} wanted): `stencil start` lists no storefront channels without it, and \
+         stencil-cli 7.5.1 and later only warn, so the check still passes",
+        row.name,
+        row.observed.as_str(),
+        row.wanted.as_str()
+    )
 }
 
 /// A short age: `45s`, `12m`, `5h`, `3d`.

@@ -93,6 +93,17 @@ pub enum VerifyFailure {
     },
 }
 
+impl VerifyFailure {
+    /// Whether the token itself was refused (401, or another store's token). Then no scope was
+    /// observed: the report's rows are all `unknown` and say nothing, so no table shows them.
+    pub fn token_refused(&self) -> bool {
+        matches!(
+            self,
+            VerifyFailure::Rejected { .. } | VerifyFailure::WrongStore { .. } | VerifyFailure::Revoked { .. }
+        )
+    }
+}
+
 /// A write probe BigCommerce accepted (2xx): what to look for in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Accepted {

@@ -16,7 +16,7 @@ use crate::context::Context;
 use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
-use crate::prover::{Claim, prove};
+use crate::prover::{Claim, Prover};
 use crate::text;
 use crate::transaction::{Owner, Snapshot};
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
@@ -122,7 +122,11 @@ fn can_open_browser(ctx: &Context) -> bool {
 }
 
 /// Prove the plan; on a terminal, a failure can be fixed in place and retried without starting over.
+/// After a change of what is wanted only, the same token is judged again from the answers already
+/// received (`Prover::prove_again`): only missing requests are sent and only what changed is shown.
 fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Result<Report, Error> {
+    let mut prover = Prover::default();
+    let mut same_token = false;
     loop {
         let claim = Claim {
             store: &plan.store_hash,
@@ -132,8 +136,13 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
             scopes: &plan.scopes,
             check_modify: !args.no_check_modify,
         };
-        let outcome = prove(ctx, &claim, &|_| true)
-            .and_then(|report| interactive::accept_unproven(args, ctx, &report).map(|()| report));
+        let outcome = if same_token {
+            prover.prove_again(ctx, &claim, &|_| true)
+        } else {
+            prover.prove(ctx, &claim, &|_| true)
+        };
+        let outcome =
+            outcome.and_then(|report| interactive::accept_unproven(args, ctx, &report).map(|()| report));
         let err = match outcome {
             Ok(report) => return Ok(report),
             Err(err) => err,
@@ -142,9 +151,10 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
             return Err(err);
         };
         ctx.printer.problem(&err);
-        if !interactive::recover(menu, plan, &mut *p)? {
+        let Some(remedy) = interactive::recover(menu, plan, &mut *p)? else {
             return Err(err);
-        }
+        };
+        same_token = remedy == Remedy::ChangeWanted;
         // A token typed again may be what was given as the account name or client ID.
         crate::wizard::settle_copies(plan, &ctx.profile, &mut *p)?;
     }

@@ -8,8 +8,8 @@ use std::fmt::Write;
 use super::Error;
 use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::judge::{Accepted, Failed, Remake, Shortfall, VerifyFailure};
-use crate::bigcommerce::scopes::ScopeSet;
-use crate::bigcommerce::{StoreHash, TokenType};
+use crate::bigcommerce::scopes::{self, ScopeSet};
+use crate::bigcommerce::{Level, StoreHash, TokenType};
 use crate::text;
 
 impl From<Failed> for Error {
@@ -55,7 +55,7 @@ impl VerifyFailure {
             VerifyFailure::ScopesMissing { missing, remake } => facts(
                 4,
                 "scopes_missing",
-                format!("the token lacks {}", shortfalls(missing)),
+                shortfall(missing, remake.scopes.len()),
                 scope_fix(missing, remake),
             ),
             VerifyFailure::ScopeLost {
@@ -95,7 +95,10 @@ const DEFECT_HINT: &str = "check the store for the objects in the responses abov
                            this defect";
 
 fn wrong_store(store: &StoreHash) -> String {
-    format!("the access token does not belong to store `{store}` (GET /v3/hooks was refused)")
+    format!(
+        "the access token does not belong to store `{store}` (GET /v3/hooks was refused), so no scope could \
+         be checked"
+    )
 }
 
 fn wrong_store_hint(store: &StoreHash) -> String {
@@ -108,8 +111,8 @@ fn wrong_store_hint(store: &StoreHash) -> String {
 
 fn revoked(store: &StoreHash) -> String {
     format!(
-        "the access token was revoked: it worked before, and now BigCommerce answers 401 ({})",
-        rejected(store)
+        "the access token was revoked: it worked before, and now BigCommerce rejects it for store `{store}` \
+         (401), so no scope could be checked"
     )
 }
 
@@ -147,7 +150,7 @@ pub(super) const UNREACHABLE_HINT: &str = "check your network, proxy (HTTPS_PROX
                                 then retry; `--no-verify` stores credentials without checking them";
 
 fn rejected(store: &StoreHash) -> String {
-    format!("BigCommerce rejected the access token for store `{store}` (401)")
+    format!("BigCommerce rejected the access token for store `{store}` (401), so no scope could be checked")
 }
 
 fn shortfalls(list: &[Shortfall]) -> String {
@@ -163,6 +166,68 @@ fn shortfalls(list: &[Shortfall]) -> String {
         })
         .collect();
     rows.join(", ")
+}
+
+/// The shortfall in one line, counted and grouped by what was observed, since the table above shows
+/// each row: "7 of 8 wanted scopes are read-only; modify was wanted: Content, …". Every wanted scope
+/// short by the same level needs no names at all.
+fn shortfall(missing: &[Shortfall], wanted_scopes: usize) -> String {
+    if let [one] = missing {
+        return format!(
+            "the token lacks {} ({} wanted, {} observed)",
+            one.name,
+            one.wanted.as_str(),
+            one.observed.as_str()
+        );
+    }
+    let every = missing.len() >= wanted_scopes;
+    let count = if every {
+        format!("all {} wanted scopes", missing.len())
+    } else {
+        format!("{} of {wanted_scopes} wanted scopes", missing.len())
+    };
+    let mut groups: Vec<(Observed, Vec<&str>)> = Vec::new();
+    for s in missing {
+        match groups.iter_mut().find(|(o, _)| *o == s.observed) {
+            Some((_, names)) => names.push(s.name),
+            None => groups.push((s.observed, vec![s.name])),
+        }
+    }
+    let wanted = missing
+        .first()
+        .map(|first| first.wanted)
+        .filter(|w| missing.iter().all(|s| s.wanted == *w))
+        .map(Level::as_str);
+    if let ([(observed, names)], Some(wanted)) = (groups.as_slice(), wanted) {
+        let names = if every {
+            String::new()
+        } else {
+            format!(": {}", names.join(", "))
+        };
+        return format!(
+            "{count} are {}; {wanted} was wanted{names}",
+            observed_as(*observed)
+        );
+    }
+    let groups: Vec<String> = groups
+        .iter()
+        .map(|(observed, names)| {
+            let verb = if names.len() == 1 { "is" } else { "are" };
+            format!("{} {verb} {}", names.join(", "), observed_as(*observed))
+        })
+        .collect();
+    let of = wanted.map(|w| format!(" of {w}")).unwrap_or_default();
+    format!("{count} fall short{of}: {}", groups.join("; "))
+}
+
+/// An observed level as a predicate: "Products is not granted".
+fn observed_as(observed: Observed) -> &'static str {
+    match observed {
+        Observed::None => "not granted",
+        Observed::ReadOnly => "read-only",
+        Observed::Modify => "modify",
+        Observed::Unknown => "unproven",
+    }
 }
 
 fn lost_list(list: &[Shortfall]) -> String {
@@ -198,27 +263,42 @@ fn scope_fix(missing: &[Shortfall], remake: &Remake) -> String {
             remake.access.stencil_option(),
             rotate("token")
         ),
-        TokenType::Api => {
-            // A level no probe decided is not known to be missing; the new account's checklist has it.
-            let needed: Vec<String> = missing
-                .iter()
-                .filter(|s| s.observed != Observed::Unknown)
-                .map(|s| format!("{} at {}", s.name, s.wanted.ui_name()))
-                .collect();
-            let others = if needed.len() < remake.scopes.len() {
-                " and the profile's other scopes"
-            } else {
-                ""
-            };
-            format!(
-                "a store-level API account's scopes cannot be edited: create a new API account with {}{others} \
-                 (`{}` prints the checklist), {}",
-                needed.join(", "),
-                checklist_command(remake),
-                rotate("account")
-            )
-        }
+        TokenType::Api => format!(
+            "a store-level API account's scopes cannot be edited: create a new API account with {} (`{}` \
+             prints the checklist), {}",
+            new_account_scopes(missing, remake),
+            checklist_command(remake),
+            rotate("account")
+        ),
     }
+}
+
+/// The scopes of the new account. One short scope is named; several are named by the error's
+/// message already, and the new account needs every scope of the profile anyway, so they are counted.
+fn new_account_scopes(missing: &[Shortfall], remake: &Remake) -> String {
+    // A level no probe decided is not known to be missing; the new account's checklist has it.
+    let needed: Vec<&Shortfall> = missing
+        .iter()
+        .filter(|s| s.observed != Observed::Unknown)
+        .collect();
+    if let [one] = needed.as_slice() {
+        let others = if remake.scopes.len() > 1 {
+            " and the profile's other scopes"
+        } else {
+            ""
+        };
+        return format!("{} at {}{others}", one.name, one.wanted.ui_name());
+    }
+    let mut levels = remake
+        .scopes
+        .iter()
+        .filter_map(|key| scopes::find(key))
+        .map(|scope| scopes::wanted_level(scope, remake.token_type, remake.access));
+    let level = match levels.next() {
+        Some(first) if levels.all(|l| l == first) => first.ui_name(),
+        _ => "the levels of the checklist",
+    };
+    format!("the profile's {} scopes at {level}", remake.scopes.len())
 }
 
 /// The `bcsetup scopes` command that prints the checklist for the account to create.
@@ -233,156 +313,4 @@ fn checklist_command(remake: &Remake) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::bigcommerce::scopes::ScopeSet;
-    use crate::bigcommerce::{Access, Level};
-
-    fn remake(token_type: TokenType, scopes: &ScopeSet, profile: &str) -> Remake {
-        Remake {
-            token_type,
-            access: Access::Modify,
-            scopes: scopes.keys(),
-            profile: profile.to_owned(),
-        }
-    }
-
-    fn short(name: &'static str, observed: Observed) -> Shortfall {
-        Shortfall {
-            name,
-            wanted: Level::Modify,
-            observed,
-            before: None,
-        }
-    }
-
-    #[test]
-    fn a_shortfall_hint_asks_for_a_new_account_never_an_edit() {
-        let missing = [
-            short("Products", Observed::ReadOnly),
-            short("Orders", Observed::None),
-        ];
-        let cases = [
-            (
-                remake(TokenType::Api, &ScopeSet::migration(), "default"),
-                "bcsetup scopes --access modify`",
-            ),
-            (
-                remake(
-                    TokenType::Api,
-                    &ScopeSet::parse("products", TokenType::Api).unwrap(),
-                    "shop",
-                ),
-                "bcsetup scopes --access modify --scopes content,information,marketing,products,\
-                 channel_settings,channel_listings`",
-            ),
-        ];
-        for (remake, checklist) in cases {
-            let failure = VerifyFailure::ScopesMissing {
-                missing: missing.to_vec(),
-                remake: remake.clone(),
-            };
-            let hint = failure.facts().hint;
-            assert!(hint.contains("cannot be edited"), "{hint}");
-            assert!(
-                hint.contains("create a new API account with Products at Modify, Orders at Modify"),
-                "{hint}"
-            );
-            assert!(hint.contains(checklist), "{hint}");
-            assert!(hint.contains("delete the old account"), "{hint}");
-            let init = if remake.profile == "default" {
-                "`bcsetup init`"
-            } else {
-                "`bcsetup init --profile shop`"
-            };
-            assert!(hint.contains(init), "{hint}");
-            assert!(
-                !hint.contains("set Products") && !hint.contains("edit the account"),
-                "{hint}"
-            );
-            assert!(
-                hint.contains("Orders at Modify and the profile's other scopes"),
-                "{hint}"
-            );
-        }
-        // Every wanted scope is short: there are no others to keep.
-        let all = VerifyFailure::ScopesMissing {
-            missing: missing.to_vec(),
-            remake: remake(
-                TokenType::Api,
-                &ScopeSet::from_keys(["products", "orders"]),
-                "default",
-            ),
-        };
-        assert!(!all.facts().hint.contains("other scopes"), "{}", all.facts().hint);
-    }
-
-    #[test]
-    fn a_stencil_shortfall_asks_for_a_new_stencil_token() {
-        let failure = VerifyFailure::ScopeLost {
-            lost: vec![short("Themes", Observed::ReadOnly)],
-            missing: vec![short("Themes", Observed::ReadOnly)],
-            remake: remake(TokenType::Stencil, &ScopeSet::stencil(), "theme"),
-        };
-        let facts = failure.facts();
-        assert_eq!((facts.code, facts.kind), (4, "scope_lost"));
-        assert!(
-            facts
-                .hint
-                .contains("create a new Stencil-CLI token (\"Publish theme\")"),
-            "{}",
-            facts.hint
-        );
-        assert!(
-            facts.hint.contains("`bcsetup init --profile theme`"),
-            "{}",
-            facts.hint
-        );
-        assert!(!facts.hint.contains("API account with"), "{}", facts.hint);
-    }
-
-    #[test]
-    fn a_defect_lists_every_accepted_write_with_its_body_escaped() {
-        use crate::bigcommerce::scopes::{Method, Request};
-        let write = |path| Request {
-            method: Method::Post,
-            path,
-            body: Some("{}"),
-        };
-        let accepted = vec![
-            Accepted {
-                request: write("/v3/catalog/products"),
-                status: 201,
-                body: "{\"id\":7}\u{1b}]52;c;eA==\u{7}\r✓ all good\n\u{202e}".into(),
-            },
-            Accepted {
-                request: write("/v2/currencies"),
-                status: 200,
-                body: "\u{9b}2J".into(),
-            },
-        ];
-        let failure = VerifyFailure::ProbeChangedData { accepted };
-        let facts = failure.facts();
-        assert_eq!((facts.code, facts.kind), (1, "probe_changed_data"));
-        let lines: Vec<&str> = facts.message.lines().collect();
-        assert!(
-            lines[0].starts_with("DEFECT: 2 write probes were accepted"),
-            "{}",
-            facts.message
-        );
-        assert_eq!(
-            lines[1..],
-            [
-                "  - POST /v3/catalog/products answered 201; response body: \
-                 {\"id\":7}\\u{1b}]52;c;eA==\\u{7}\\u{d}✓ all good\\u{a}\\u{202e}",
-                "  - POST /v2/currencies answered 200; response body: \\u{9b}2J",
-            ]
-        );
-        assert!(!facts.message.chars().any(|c| text::is_unsafe(c) && c != '\n'));
-        assert!(
-            facts.hint.contains("objects in the responses above"),
-            "{}",
-            facts.hint
-        );
-    }
-}
+mod tests;

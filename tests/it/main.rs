@@ -53,5 +53,8 @@ mod stencil;
 mod token_env_exec;
 /// Trust on disk: shared or foreign config directories, killed writes' temp files, odd keyring entries.
 mod trust;
+/// What a failed verification says: a refused token without a scope table, a shortfall counted in
+/// one line, and a change of what is wanted shown as a difference (screens pinned).
+mod verdicts;
 /// The scope proof and its failure modes against the fake.
 mod verify;

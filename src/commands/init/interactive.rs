@@ -11,7 +11,6 @@ use crate::bigcommerce::judge::{self, Failed, VerifyFailure};
 use crate::bigcommerce::report::Report;
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{Access, StoreHash, TokenType};
-use crate::checklist::Checklist;
 use crate::cli::InitArgs;
 use crate::context::Context;
 use crate::error::{Error, InputErrors};
@@ -186,31 +185,40 @@ impl Remedy {
     }
 }
 
-/// Ask which remedy to apply and apply it to the plan. `Ok(true)` means retry, `Ok(false)` cancel.
-pub(super) fn recover(menu: &[Remedy], plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<bool, Error> {
+/// Ask which remedy to apply and apply it to the plan: the remedy applied, to retry, or `None` to
+/// cancel.
+pub(super) fn recover(
+    menu: &[Remedy],
+    plan: &mut InitPlan,
+    p: &mut dyn Prompter,
+) -> Result<Option<Remedy>, Error> {
     let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
-    match pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel) {
+    let remedy = pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel);
+    match remedy {
         Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
         Remedy::ChangeStore => plan.store_hash = steps::store(p, Some(&plan.access_token))?,
         Remedy::ChangeWanted => change_wanted(plan, p)?,
         Remedy::CheckAgain | Remedy::TryAgain => {}
-        Remedy::Cancel => return Ok(false),
+        Remedy::Cancel => return Ok(None),
     }
-    Ok(true)
+    Ok(Some(remedy))
 }
 
+/// What to change, for the same token: the access level, or the scopes. No checklist here: the
+/// same token is checked again at once, and a shortfall's hint names the command that prints one.
 fn change_wanted(plan: &mut InitPlan, p: &mut dyn Prompter) -> Result<(), Error> {
-    plan.access = steps::access(p, plan.token_type)?;
-    if plan.token_type == TokenType::Api {
+    // A Stencil-CLI token's scopes are a fixed preset: only its access can change.
+    if plan.token_type == TokenType::Stencil {
+        plan.access = steps::access(p, plan.token_type)?;
+        return Ok(());
+    }
+    let access = format!("The access level (now {})", plan.access.level().ui_name());
+    let scopes = format!("The scopes ({} wanted now)", plan.scopes.keys().len());
+    if p.select("What do you want to change?", &[&access, &scopes], 0)? == 0 {
+        plan.access = steps::access(p, plan.token_type)?;
+    } else {
         plan.scopes = steps::scopes(p, Some(&plan.scopes))?;
     }
-    let list = Checklist::new(
-        plan.token_type,
-        plan.access,
-        &plan.scopes,
-        Some(&plan.account_name),
-    );
-    p.note(&list.render());
     Ok(())
 }
 

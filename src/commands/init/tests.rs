@@ -11,8 +11,11 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Reply;
 
-const TOKEN_RO: &str = "unitreadonly0000000000000000001";
-const TOKEN_MOD: &str = "unitmodifyall000000000000000001";
+/// "Change the access level or scopes wanted": the same token re-checked from its answers.
+mod change_wanted;
+
+pub(super) const TOKEN_RO: &str = "unitreadonly0000000000000000001";
+pub(super) const TOKEN_MOD: &str = "unitmodifyall000000000000000001";
 
 /// One unattended run on an empty config dir.
 struct Case {
@@ -164,7 +167,7 @@ fn an_existing_profile_needs_yes_without_a_terminal_and_stays_as_it_was() {
 
 /// The prompts of the paste path when every flag but the token is given: paste, token, client ID,
 /// client secret.
-fn paste(token: &str) -> [Reply; 4] {
+pub(super) fn paste(token: &str) -> [Reply; 4] {
     [
         Reply::Pick(1),
         Reply::Text(token.into()),
