@@ -121,9 +121,10 @@ impl Pty {
 
     /// [`Pty::finish`], and what a terminal shows at the end.
     pub fn finish_rendered(mut self) -> (i32, String, String) {
+        // `Eof` matches everything left, so the text is the match itself, not what came before it.
         if let Ok(found) = self.session.expect(Eof) {
-            let before = found.before().to_vec();
-            self.keep(&before);
+            let rest = found.as_bytes().to_vec();
+            self.keep(&rest);
         }
         let code = match self.session.get_process().wait() {
             Ok(WaitStatus::Exited(_, code)) => code,
