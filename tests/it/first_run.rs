@@ -1,0 +1,35 @@
+//! What a newcomer meets on a first run (issue 14): the wizard's opening line and the control-panel
+//! link, the credentials step (pasting by default, `~` and Tab in a typed path, skipped optional
+//! answers said as skipped), `--no-input` listing every problem at once, `env` refusing a terminal
+//! like `token`, and a missing profile naming the ones that exist. Each screen is pinned.
+
+use crate::support::pty::Pty;
+use crate::token_env_exec::with_profile;
+
+#[test]
+fn env_refuses_a_terminal_unless_revealed_like_token() {
+    let env = with_profile("SENTINELfirstEnv0001");
+    let pty = Pty::spawn(&env, &["env"]);
+    let (code, screen, rendered) = pty.finish_rendered();
+    assert_eq!(code, 2, "{screen}");
+    assert!(!screen.contains("SENTINELfirstEnv0001"), "{screen}");
+    crate::assert_screen!(&env, "wizard_env_refuses_a_terminal", &rendered);
+
+    let pty = Pty::spawn(&env, &["env", "--reveal"]);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("export BIGCOMMERCE_ACCESS_TOKEN='SENTINELfirstEnv0001'"),
+        "{screen}"
+    );
+    assert!(screen.contains("warning: --reveal"), "{screen}");
+
+    // Into a pipe nothing changes; the dotenv warning is a warning.
+    let out = env.run_data(&mut env.cmd(&["env", "--format", "dotenv"]), &["env"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("SENTINELfirstEnv0001"));
+    assert_eq!(
+        out.stderr.trim_end(),
+        "warning: a .env file keeps the access token in plain text on disk; `bcsetup exec -- CMD` does not"
+    );
+}
