@@ -4,6 +4,7 @@
 //! like `token`, and a missing profile naming the ones that exist. Each screen is pinned.
 
 use crate::support::pty::Pty;
+use crate::support::{OTHER_STORE, STORE, TestEnv};
 use crate::token_env_exec::with_profile;
 
 #[test]
@@ -32,4 +33,38 @@ fn env_refuses_a_terminal_unless_revealed_like_token() {
         out.stderr.trim_end(),
         "warning: a .env file keeps the access token in plain text on disk; `bcsetup exec -- CMD` does not"
     );
+}
+
+#[test]
+fn a_missing_profile_names_the_ones_that_exist() {
+    let mut env = TestEnv::new();
+    let token = env.secret("SENTINELfirstProfile1");
+    let verify = |env: &TestEnv| {
+        let out = env.run(&["verify", "--profile", "default"], "");
+        assert_eq!(out.code, 7, "{}", out.stderr);
+        out.stderr
+    };
+    crate::assert_screen!(&env, "wizard_profile_not_found_none", &verify(&env));
+    env.init_offline("shop", STORE, &token, &["--insecure-storage"]);
+    crate::assert_screen!(&env, "wizard_profile_not_found_one", &verify(&env));
+    env.init_offline("staging", OTHER_STORE, &token, &["--insecure-storage"]);
+    env.init_offline("archive", STORE, &token, &["--insecure-storage"]);
+    crate::assert_screen!(&env, "wizard_profile_not_found_several", &verify(&env));
+    // Every command that reads a profile says the same, in JSON too.
+    for args in [
+        &["token"][..],
+        &["env"],
+        &["exec", "--", "true"],
+        &["remove", "--yes"],
+    ] {
+        let mut all = vec![args[0], "--json", "--profile", "nosuch"];
+        all.extend_from_slice(&args[1..]);
+        let out = env.run(&all, "");
+        assert_eq!(out.code, 7, "{all:?}: {}", out.stderr);
+        let message = out.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert_eq!(
+            message, "no profile named `nosuch`; the profiles are `archive`, `shop`, `staging`",
+            "{all:?}"
+        );
+    }
 }
