@@ -33,9 +33,11 @@ fn no_input_lists_every_gap_at_once() {
     let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
         panic!()
     };
-    // An invalid value fails before gaps are counted, so fix it and look again.
-    assert_eq!(errors.errors.len(), 1);
-    assert!(errors.errors[0].problem.contains("at least 4"));
+    // The invalid name and the missing inputs, in one list, in the wizard's order.
+    let sources: Vec<_> = errors.errors.iter().map(|e| e.source.as_str()).collect();
+    assert_eq!(sources, [SRC_TYPE, SRC_NAME, SRC_ACCESS, SRC_STORE, SRC_TOKEN]);
+    assert!(errors.errors[1].problem.contains("at least 4"));
+    assert_eq!(errors.errors[0].problem, "missing");
     let args = InitArgs {
         name: Some("abcd".into()),
         ..InitArgs::default()
@@ -208,7 +210,7 @@ fn a_given_value_that_is_the_token_is_refused_with_the_other_errors() {
             panic!("accepted")
         };
         let sources: Vec<_> = e.errors.iter().map(|e| e.source.as_str()).collect();
-        assert_eq!(sources, [SRC_SCOPES, SRC_NAME, SRC_STORE, SRC_CLIENT_ID], "{e}");
+        assert_eq!(sources, [SRC_NAME, SRC_SCOPES, SRC_STORE, SRC_CLIENT_ID], "{e}");
         let text = e.to_string().to_lowercase();
         assert!(!text.contains(TOKEN), "{text}");
         assert!(text.contains("access token"), "{text}");
@@ -319,3 +321,6 @@ fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
     );
     assert!(!notes.contains("[2J"), "no byte of the token is shown: {notes}");
 }
+
+/// The first run: the opening line, the checklist's link, the credentials step, `--no-input` lists.
+mod first_run;

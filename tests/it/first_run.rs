@@ -8,6 +8,32 @@ use crate::support::{OTHER_STORE, STORE, TestEnv};
 use crate::token_env_exec::with_profile;
 
 #[test]
+fn no_input_lists_the_invalid_and_the_missing_together() {
+    let env = TestEnv::new();
+    let out = env.run(&["init", "--no-input", "--name", "abc"], "");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    crate::assert_screen!(&env, "wizard_no_input_lists_everything", &out.stderr);
+    let out = env.run(&["init", "--no-input", "--json", "--name", "abc"], "");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let json = out.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["error"]["code"], 2);
+    assert_eq!(json["error"]["kind"], "invalid_input");
+    let message = json["error"]["message"].as_str().unwrap();
+    for needle in [
+        "5 inputs",
+        "--token-type",
+        "at least 4",
+        "--access",
+        "--store-hash",
+        "access token",
+    ] {
+        assert!(message.contains(needle), "`{needle}` not in {message}");
+    }
+    assert!(env.fake.requests().is_empty());
+}
+
+#[test]
 fn env_refuses_a_terminal_unless_revealed_like_token() {
     let env = with_profile("SENTINELfirstEnv0001");
     let pty = Pty::spawn(&env, &["env"]);
