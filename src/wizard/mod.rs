@@ -97,6 +97,9 @@ pub(crate) struct Inputs<'a> {
     pub downloads: Option<PathBuf>,
     /// Whether a browser can be opened (a display is available).
     pub can_open_browser: bool,
+    /// What the run does with the answers, for the opening line said before the first question;
+    /// `None` says none (`--quiet`, `--json`).
+    pub opening: Option<steps::Opening>,
 }
 
 /// Resolve every input, prompting only for what was not given.
@@ -159,6 +162,14 @@ fn require<T>(value: Option<T>, source: &str, also: &[&str], errors: &mut InputE
 
 /// On a terminal: ask for each gap, in the control panel's order.
 fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    let settings_given = g.token_type.is_some()
+        && g.name.is_some()
+        && g.access.is_some()
+        && (g.scopes.is_some() || g.token_type == Some(TokenType::Stencil))
+        && g.store.is_some();
+    if let Some(run) = inputs.opening.filter(|_| !settings_given || g.token.is_none()) {
+        steps::opening(p, settings_given, run);
+    }
     let token_type = g.token_type.map_or_else(|| steps::token_type(p), Ok)?;
     let account_name = g
         .name
@@ -189,7 +200,8 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         .downloads
         .as_deref()
         .and_then(import::newest_credentials_file);
-    let shown = steps::shown_once(p, suggestion.as_deref())?;
+    let home = import::home_dir(inputs.env);
+    let shown = steps::shown_once(p, suggestion.as_deref(), home.as_deref())?;
     if let Some((path, file)) = &shown.file {
         plan.take_file(path, file, p);
     }

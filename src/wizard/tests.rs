@@ -21,6 +21,7 @@ fn resolve_with(
         defaults: Defaults::default(),
         downloads: None,
         can_open_browser: false,
+        opening: None,
     })
 }
 
@@ -174,6 +175,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
         defaults,
         downloads: None,
         can_open_browser: false,
+        opening: None,
     })
     .unwrap();
     assert_eq!(plan.access, Access::ReadOnly);
@@ -306,7 +308,7 @@ fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
         Reply::Text(bad.display().to_string()), // refused where it is typed
         Reply::Text(good.display().to_string()),
     ]);
-    let shown = steps::shown_once(&mut p, Some(&bad)).unwrap();
+    let shown = steps::shown_once(&mut p, Some(&bad), None).unwrap();
     assert_eq!(shown.token.expose_to_program(), TOKEN);
     assert!(p.answers.is_empty());
     let notes = p.notes.join("\n");

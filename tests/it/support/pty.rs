@@ -15,6 +15,9 @@ pub const ENTER: &str = "\r";
 pub const ESC: &str = "\x1b";
 pub const CTRL_C: &str = "\x03";
 
+/// The question of the credentials step.
+pub const SHOWN_ONCE: &str = "How do you want to give the credentials shown after Save?";
+
 /// Columns of the test terminal (rows are 24; the screen rendering keeps every line).
 pub const COLS: u16 = 80;
 
@@ -95,10 +98,10 @@ impl Pty {
         self.send(ENTER);
     }
 
-    /// Choose "Paste them", type the token into the hidden prompt, skip client ID and secret.
+    /// Choose "Paste them" (the default when Downloads holds no credentials file), type the token
+    /// into the hidden prompt, skip client ID and secret.
     pub fn paste(&mut self, token: &str) {
-        self.expect("The credentials shown after Save");
-        self.send(DOWN);
+        self.expect(SHOWN_ONCE);
         self.send(ENTER);
         self.expect("Access token (hidden)");
         self.type_hidden(token);
