@@ -175,6 +175,9 @@ pub(crate) struct EnvArgs {
     /// Also export `BIGCOMMERCE_CLIENT_SECRET`
     #[arg(long)]
     pub include_client_secret: bool,
+    /// Print even when stdout is a terminal (the token will be visible on screen)
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 /// `bcsetup exec`.

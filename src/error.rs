@@ -48,9 +48,15 @@ pub enum Error {
     /// The secret store is unavailable or failed. Exit 6.
     #[error("secure storage failed: {0}")]
     Storage(#[from] StoreError),
-    /// No profile of that name. Exit 7.
-    #[error("no profile named `{0}`")]
-    ProfileNotFound(String),
+    /// No profile of that name. The message names the profiles that do exist (read from
+    /// profiles.toml, so shown escaped), and the hint the one to use or how to create it. Exit 7.
+    #[error("{}", not_found_message(name, existing))]
+    ProfileNotFound {
+        /// The profile asked for.
+        name: String,
+        /// The profiles in profiles.toml, in their order there.
+        existing: Vec<String>,
+    },
     /// Ctrl-C or Esc at a prompt, or Cancel. Exit 130.
     #[error("interrupted")]
     Interrupted,
@@ -85,7 +91,7 @@ impl Error {
             Error::Child(code) | Error::CommandNotRun { code, .. } => *code,
             Error::Unreachable(_) => 5,
             Error::Storage(_) => 6,
-            Error::ProfileNotFound(_) => 7,
+            Error::ProfileNotFound { .. } => 7,
             Error::Interrupted => 130,
             Error::Signalled(signal) => signal_exit_code(*signal),
             Error::Internal(_) => 1,
@@ -100,7 +106,7 @@ impl Error {
             Error::Verification { failure, .. } => failure.facts().kind,
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) => "storage",
-            Error::ProfileNotFound(_) => "profile_not_found",
+            Error::ProfileNotFound { .. } => "profile_not_found",
             Error::Interrupted | Error::Signalled(_) => "interrupted",
             Error::Child(_) => "child_exit",
             Error::CommandNotRun { code: 127, .. } => "command_not_found",
@@ -130,9 +136,7 @@ impl Error {
             ),
             Error::Unreachable(_) => Some(verification::UNREACHABLE_HINT.into()),
             Error::Storage(err) => Some(err.hint()),
-            Error::ProfileNotFound(_) => {
-                Some("`bcsetup status` lists profiles; `bcsetup init --profile NAME` creates one".into())
-            }
+            Error::ProfileNotFound { name, existing } => Some(not_found_hint(name, existing)),
             Error::CommandNotRun { code: 127, .. } => Some(
                 "check the name and PATH; the command runs without a shell, so use `sh -c '…'` for shell syntax"
                     .into(),
@@ -161,6 +165,49 @@ impl Error {
             Error::Verification { report, .. } => report.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// How many profile names a not-found message lists; `status` lists them all.
+const NAMES_SHOWN: usize = 10;
+
+fn not_found_message(name: &str, existing: &[String]) -> String {
+    let name = text::one_line(name);
+    let quoted: Vec<String> = existing
+        .iter()
+        .take(NAMES_SHOWN)
+        .map(|n| format!("`{}`", text::one_line(n)))
+        .collect();
+    match (existing.len(), quoted.as_slice()) {
+        (0, _) => format!("no profile named `{name}`: there are no profiles yet"),
+        (1, [only]) => format!("no profile named `{name}`; the only profile is {only}"),
+        (n, shown) if n > shown.len() => format!(
+            "no profile named `{name}`; there are {n} profiles: {}, and {} more",
+            shown.join(", "),
+            n - shown.len()
+        ),
+        (_, shown) => format!("no profile named `{name}`; the profiles are {}", shown.join(", ")),
+    }
+}
+
+fn not_found_hint(name: &str, existing: &[String]) -> String {
+    let create = if name == "default" {
+        "`bcsetup init`".to_owned()
+    } else {
+        format!("`bcsetup init --profile {}`", text::one_line(name))
+    };
+    match existing {
+        [] => format!("{create} creates it"),
+        [only] => format!(
+            "use it with `--profile {}` (or BCSETUP_PROFILE), or create `{}` with {create}",
+            text::one_line(only),
+            text::one_line(name)
+        ),
+        _ => format!(
+            "pick one with `--profile NAME` (or BCSETUP_PROFILE; `bcsetup status` lists them), or create `{}` \
+             with {create}",
+            text::one_line(name)
+        ),
     }
 }
 
@@ -253,7 +300,14 @@ mod tests {
             Error::Storage(StoreError::Unavailable("no bus".into())).exit_code(),
             6
         );
-        assert_eq!(Error::ProfileNotFound("x".into()).exit_code(), 7);
+        assert_eq!(
+            Error::ProfileNotFound {
+                name: "x".into(),
+                existing: vec![]
+            }
+            .exit_code(),
+            7
+        );
         assert_eq!(Error::Interrupted.exit_code(), 130);
         assert_eq!(Error::Signalled(15).exit_code(), 143);
         assert_eq!(Error::Signalled(1).exit_code(), 129);
@@ -266,6 +320,41 @@ mod tests {
             report: None,
         };
         assert_eq!(rejected.exit_code(), 3);
+    }
+
+    #[test]
+    fn a_missing_profile_names_the_ones_that_exist() {
+        let err = |name: &str, existing: &[&str]| Error::ProfileNotFound {
+            name: name.into(),
+            existing: existing.iter().map(|&n| n.to_owned()).collect(),
+        };
+        let none = err("default", &[]);
+        assert_eq!(
+            none.to_string(),
+            "no profile named `default`: there are no profiles yet"
+        );
+        assert_eq!(none.hint().unwrap(), "`bcsetup init` creates it");
+        let one = err("default", &["shop"]);
+        assert_eq!(
+            one.to_string(),
+            "no profile named `default`; the only profile is `shop`"
+        );
+        assert!(one.hint().unwrap().starts_with("use it with `--profile shop`"));
+        let many = err("x", &["a", "b"]);
+        assert_eq!(
+            many.to_string(),
+            "no profile named `x`; the profiles are `a`, `b`"
+        );
+        assert!(many.hint().unwrap().ends_with("`bcsetup init --profile x`"));
+        let names: Vec<String> = (0..12).map(|i| format!("p{i}")).collect();
+        let lots = Error::ProfileNotFound {
+            name: "x".into(),
+            existing: names,
+        };
+        assert!(lots.to_string().ends_with("`p9`, and 2 more"), "{lots}");
+        // Names come from a file: a control character is shown escaped.
+        let hostile = err("x", &["a\u{1b}[2J"]).to_string();
+        assert!(hostile.contains("a\\u{1b}[2J"), "{hostile}");
     }
 
     #[test]

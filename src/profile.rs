@@ -106,9 +106,15 @@ fn default_version() -> u32 {
 impl Profiles {
     /// Look a profile up, or fail with exit 7.
     pub fn get(&self, name: &ProfileName) -> Result<&Profile, Error> {
-        self.profiles
-            .get(name)
-            .ok_or_else(|| Error::ProfileNotFound(name.to_string()))
+        self.profiles.get(name).ok_or_else(|| self.not_found(name))
+    }
+
+    /// Exit 7 for `name`, naming the profiles that exist so the user can pick one.
+    pub fn not_found(&self, name: &ProfileName) -> Error {
+        Error::ProfileNotFound {
+            name: name.to_string(),
+            existing: self.profiles.keys().map(ToString::to_string).collect(),
+        }
     }
 }
 

@@ -22,19 +22,28 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::context::Context;
-use crate::error::Error;
+use crate::error::{Error, InputErrors};
 use crate::stored::{self, Value};
 
-/// Print the variables of `ctx.profile` for a shell or a .env file.
+/// Print the variables of `ctx.profile` for a shell or a .env file. Like `token`, it refuses a
+/// terminal on stdout unless `--reveal`: the lines hold the access token.
 pub(super) fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
+    // The profile is looked up first: an unknown profile is exit 7 whatever stdout is.
     let creds = stored::load(ctx, args.include_client_secret)?;
-    let vars = creds.variables();
-    if std::io::stdout().is_terminal() {
-        ctx.printer.warn(
-            "the output holds the access token and is going to the terminal; use \
-             `eval \"$(bcsetup env)\"` or `bcsetup exec -- CMD` to keep it off the screen",
-        );
+    let on_screen = std::io::stdout().is_terminal();
+    if on_screen && !args.reveal {
+        return Err(InputErrors::one(
+            "--reveal",
+            "stdout is a terminal, so the access token would be shown on screen; use \
+             `eval \"$(bcsetup env)\"`, write it to a file (`bcsetup env --format dotenv > .env`), run \
+             `bcsetup exec -- CMD`, or pass --reveal to print it anyway",
+        ));
     }
+    if on_screen {
+        ctx.printer
+            .warn("--reveal: the access token is shown on screen; clear the scrollback when done");
+    }
+    let vars = creds.variables();
     if ctx.printer.json {
         let map: serde_json::Map<String, serde_json::Value> = vars
             .iter()
@@ -49,7 +58,7 @@ pub(super) fn run(args: &EnvArgs, ctx: &Context) -> Result<(), Error> {
     }
     if args.format == EnvFormat::Dotenv {
         ctx.printer
-            .info("a .env file keeps the access token in plain text on disk; `bcsetup exec -- CMD` does not");
+            .warn("a .env file keeps the access token in plain text on disk; `bcsetup exec -- CMD` does not");
     }
     let text = render(args.format, &vars);
     ctx.printer.data(text.expose_secret());

@@ -19,6 +19,7 @@ use crate::prompter::Prompter;
 use crate::prover::{Claim, Prover};
 use crate::text;
 use crate::transaction::{Owner, Snapshot};
+use crate::wizard::steps::Opening;
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use existing::Existing;
 use interactive::{Choice, Remedy};
@@ -41,8 +42,8 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
             Choice::Reverify => return super::verify::run(&VerifyArgs::default(), ctx),
         }
     }
-    let mut plan = resolve_plan(ctx, args, defaults)?;
     let storage = storage(ctx, args);
+    let mut plan = resolve_plan(ctx, args, defaults, storage)?;
     let store = ctx.store(storage);
     // Read before any API quota is spent: it proves the store works, and it is what a failed save
     // puts back. The profile's own secrets were read already when they live in the same store.
@@ -86,7 +87,12 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     after_save(ctx, &plan, existing.as_ref())
 }
 
-fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<InitPlan, Error> {
+fn resolve_plan(
+    ctx: &Context,
+    args: &InitArgs,
+    defaults: Defaults,
+    storage: StorageKind,
+) -> Result<InitPlan, Error> {
     let mut prompter = ctx.prompter();
     // Not locked: a hidden prompt reads the terminal through `Stdin` too, and would wait on the lock.
     let mut stdin = std::io::stdin();
@@ -99,6 +105,16 @@ fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<In
         defaults,
         downloads: import::downloads_dir(&ctx.env),
         can_open_browser: can_open_browser(ctx),
+        opening: opening(ctx, args, storage),
+    })
+}
+
+/// What the wizard's opening line says the run will do: not said with --quiet, whose user asked for
+/// silence, nor with --json, whose run is driven by a program.
+fn opening(ctx: &Context, args: &InitArgs, storage: StorageKind) -> Option<Opening> {
+    (!ctx.printer.quiet && !ctx.printer.json).then_some(Opening {
+        storage,
+        verify: !args.no_verify,
     })
 }
 

@@ -51,10 +51,9 @@ pub(super) fn run(args: &VerifyArgs, ctx: &Context) -> Result<(), Error> {
 /// is the previous token). A record that cannot be written is a warning: the credentials did pass.
 fn record(ctx: &Context, profile: &Profile, scopes: &ScopeSet, report: &Report) -> Result<(), Error> {
     let recorded = ctx.profiles().update(|profiles| {
-        let p = profiles
-            .profiles
-            .get_mut(&ctx.profile)
-            .ok_or_else(|| Error::ProfileNotFound(ctx.profile.to_string()))?;
+        let Some(p) = profiles.profiles.get_mut(&ctx.profile) else {
+            return Err(profiles.not_found(&ctx.profile));
+        };
         // Rotated while this run was proving the old token: what it saw is not the new token's.
         if !same_credentials(p, profile) {
             return Ok(false);

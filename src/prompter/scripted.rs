@@ -2,10 +2,12 @@
 //! prompt and note. Through `Rc<RefCell<_>>` it stays inspectable after a `Context` takes it.
 
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use super::{Prompter, Validate};
+use super::path::expand_home;
+use super::{Prompter, Validate, ValidatePath};
 use crate::error::Error;
 
 /// One scripted answer.
@@ -13,6 +15,8 @@ use crate::error::Error;
 pub(crate) enum Reply {
     /// For `select`.
     Pick(usize),
+    /// For `select`: Enter on the item the prompt pre-selected.
+    Default,
     /// For `multi_select`.
     Picks(Vec<usize>),
     /// For `input` and `password`.
@@ -62,9 +66,10 @@ fn mismatch(prompt: &str, got: &Reply) -> Error {
 }
 
 impl Prompter for ScriptedPrompter {
-    fn select(&mut self, prompt: &str, _: &[&str], _: usize) -> Result<usize, Error> {
+    fn select(&mut self, prompt: &str, _: &[&str], default: usize) -> Result<usize, Error> {
         match self.next(prompt)? {
             Reply::Pick(i) => Ok(i),
+            Reply::Default => Ok(default),
             other => Err(mismatch(prompt, &other)),
         }
     }
@@ -84,6 +89,26 @@ impl Prompter for ScriptedPrompter {
                     return Ok(t);
                 }
                 Reply::Text(_) => {}
+                other => return Err(mismatch(prompt, &other)),
+            }
+        }
+    }
+
+    fn path(
+        &mut self,
+        prompt: &str,
+        home: Option<&Path>,
+        validate: ValidatePath<'_>,
+    ) -> Result<PathBuf, Error> {
+        // Like `input`: re-ask until the path, with `~` expanded, validates.
+        loop {
+            match self.next(prompt)? {
+                Reply::Text(t) => {
+                    let path = expand_home(&t, home);
+                    if validate(&path).is_ok() {
+                        return Ok(path);
+                    }
+                }
                 other => return Err(mismatch(prompt, &other)),
             }
         }
@@ -118,6 +143,14 @@ impl<P: Prompter> Prompter for std::rc::Rc<std::cell::RefCell<P>> {
     }
     fn input(&mut self, prompt: &str, allow_empty: bool, validate: Validate<'_>) -> Result<String, Error> {
         self.borrow_mut().input(prompt, allow_empty, validate)
+    }
+    fn path(
+        &mut self,
+        prompt: &str,
+        home: Option<&Path>,
+        validate: ValidatePath<'_>,
+    ) -> Result<PathBuf, Error> {
+        self.borrow_mut().path(prompt, home, validate)
     }
     fn password(&mut self, prompt: &str, allow_empty: bool) -> Result<SecretString, Error> {
         self.borrow_mut().password(prompt, allow_empty)

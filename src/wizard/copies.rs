@@ -3,16 +3,13 @@
 //! of them would be written where no secret may be. Given values are refused with the other input
 //! errors (exit 2); on a terminal, a typed one is asked again. The token is never echoed.
 
-use super::gather::{Given, SRC_CLIENT_ID, SRC_NAME, SRC_STORE};
+use super::gather::{Given, SRC_CLIENT_ID, SRC_NAME, SRC_PROFILE, SRC_STORE};
 use super::{InitPlan, steps};
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{AccountName, StoreHash};
 use crate::domain::ProfileName;
 use crate::error::{Error, InputErrors};
 use crate::prompter::Prompter;
-
-/// Where the profile name comes from.
-const SRC_PROFILE: &str = "--profile / BCSETUP_PROFILE";
 
 /// The sources of the given values (flags, variables, the credentials file) that are the token.
 pub(super) fn refuse(given: &Given, profile: &ProfileName, errors: &mut InputErrors) {

@@ -28,6 +28,34 @@ pub(super) const SRC_TOKEN: &str =
 pub(super) const SRC_FILE: &str = "--credentials-file";
 pub(super) const SRC_CLIENT_ID: &str = "--client-id / BCSETUP_CLIENT_ID";
 pub(super) const SRC_SECRET: &str = "BCSETUP_CLIENT_SECRET";
+pub(super) const SRC_STDIN: &str = "--access-token-stdin";
+/// Where the profile name comes from.
+pub(super) const SRC_PROFILE: &str = "--profile / BCSETUP_PROFILE";
+
+/// The sources in the order the wizard asks (the profile first: it names the run).
+const WIZARD_ORDER: [&str; 11] = [
+    SRC_PROFILE,
+    SRC_FILE,
+    SRC_TYPE,
+    SRC_NAME,
+    SRC_ACCESS,
+    SRC_SCOPES,
+    SRC_STORE,
+    SRC_STDIN,
+    SRC_TOKEN,
+    SRC_CLIENT_ID,
+    SRC_SECRET,
+];
+
+/// Sort the problems into the order the wizard asks, so the list reads like the wizard.
+pub(super) fn in_wizard_order(errors: &mut InputErrors) {
+    errors.errors.sort_by_key(|e| {
+        WIZARD_ORDER
+            .iter()
+            .position(|s| *s == e.source)
+            .unwrap_or(WIZARD_ORDER.len())
+    });
+}
 
 /// Values given by flags, env or the credentials file, validated but possibly absent.
 #[derive(Default)]
@@ -161,16 +189,13 @@ fn read_credentials_file(
 fn read_token_line(stdin: &mut dyn Read, errors: &mut InputErrors) -> Option<SecretString> {
     let mut buf = Zeroizing::new(Vec::new());
     if let Err(e) = stdin.take(4096).read_to_end(&mut buf) {
-        errors.invalid("--access-token-stdin", format!("could not read stdin: {e}"));
+        errors.invalid(SRC_STDIN, format!("could not read stdin: {e}"));
         return None;
     }
     let first = buf.split(|&b| b == b'\n').next().unwrap_or_default();
     let text = String::from_utf8_lossy(first);
     if text.trim().is_empty() {
-        errors.invalid(
-            "--access-token-stdin",
-            "stdin held no access token (an empty first line)",
-        );
+        errors.invalid(SRC_STDIN, "stdin held no access token (an empty first line)");
         return None;
     }
     Some(SecretString::from(text.trim().to_owned()))

@@ -11,8 +11,13 @@ pub(crate) fn downloads_dir(env: &Env) -> Option<PathBuf> {
     if let Some(dir) = env.get("XDG_DOWNLOAD_DIR") {
         return Some(PathBuf::from(dir));
     }
+    Some(home_dir(env)?.join("Downloads"))
+}
+
+/// The home directory, what `~` means in a typed path: `$HOME` (`%USERPROFILE%` on Windows).
+pub(crate) fn home_dir(env: &Env) -> Option<PathBuf> {
     let home = env.get("HOME").or_else(|| env.get("USERPROFILE"))?;
-    Some(Path::new(home).join("Downloads"))
+    Some(PathBuf::from(home))
 }
 
 /// The newest `.txt` file in `dir` (at most 200 looked at) that parses as a credentials file.

@@ -1,7 +1,8 @@
 //! Turn raw `init` inputs into a validated `InitPlan`. Each input is resolved in one place, in the
 //! control panel's order (token type → name → access → scopes → store → credentials), from
 //! *flag or env → credentials file → prompt*. Given values are all validated before anything is
-//! asked; without a terminal nothing is asked and every gap is reported at once (exit 2).
+//! asked; without a terminal nothing is asked, and every invalid value and every gap are reported
+//! together (exit 2).
 
 mod copies;
 mod gather;
@@ -21,11 +22,11 @@ use crate::checklist::Checklist;
 use crate::cli::InitArgs;
 use crate::context::Env;
 use crate::domain::ProfileName;
-use crate::error::{Error, InputErrors};
+use crate::error::{Error, InputError, InputErrors};
 use crate::profile::Profile;
 use crate::prompter::Prompter;
 pub(crate) use copies::settle as settle_copies;
-use gather::{Given, SRC_ACCESS, SRC_NAME, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather};
+use gather::{Given, SRC_ACCESS, SRC_FILE, SRC_NAME, SRC_STDIN, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather};
 
 /// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
 #[derive(Debug)]
@@ -96,6 +97,9 @@ pub(crate) struct Inputs<'a> {
     pub downloads: Option<PathBuf>,
     /// Whether a browser can be opened (a display is available).
     pub can_open_browser: bool,
+    /// What the run does with the answers, for the opening line said before the first question;
+    /// `None` says none (`--quiet`, `--json`).
+    pub opening: Option<steps::Opening>,
 }
 
 /// Resolve every input, prompting only for what was not given.
@@ -106,23 +110,31 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     };
     let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
     copies::refuse(&given, inputs.profile, &mut errors);
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
-    }
     given.fill(std::mem::take(&mut inputs.defaults));
-    match inputs.prompter.take() {
-        Some(p) => ask(given, &inputs, p),
-        None => complete(given, &mut errors).ok_or(Error::Input(errors)),
+    let plan = match inputs.prompter.take() {
+        // A value given as a flag, variable or file is not asked again: it is fixed where it was given.
+        Some(_) if !errors.is_empty() => None,
+        Some(p) => return ask(given, &inputs, p),
+        // Without a terminal, what is missing is listed with what is invalid, so one run shows it all.
+        None => complete(given, &mut errors),
+    };
+    match plan {
+        Some(plan) if errors.is_empty() => Ok(plan),
+        _ => {
+            gather::in_wizard_order(&mut errors);
+            Err(Error::Input(errors))
+        }
     }
 }
 
-/// Without a terminal: every gap is an error.
+/// Without a terminal: every gap is an error, unless the source that would have filled it is
+/// reported invalid already (a credentials file that could not be read gives no name, store or token).
 fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
-    let token_type = require(g.token_type, SRC_TYPE, errors);
-    let name = require(g.name, SRC_NAME, errors);
-    let access = require(g.access, SRC_ACCESS, errors);
-    let store = require(g.store, SRC_STORE, errors);
-    let token = require(g.token, SRC_TOKEN, errors);
+    let token_type = require(g.token_type, SRC_TYPE, &[], errors);
+    let name = require(g.name, SRC_NAME, &[SRC_FILE], errors);
+    let access = require(g.access, SRC_ACCESS, &[], errors);
+    let store = require(g.store, SRC_STORE, &[SRC_FILE], errors);
+    let token = require(g.token, SRC_TOKEN, &[SRC_STDIN, SRC_FILE], errors);
     let (token_type, account_name, access, store_hash, access_token) =
         (token_type?, name?, access?, store?, token?);
     Some(InitPlan {
@@ -138,8 +150,11 @@ fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
     })
 }
 
-fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Option<T> {
-    if value.is_none() {
+/// `value`, or "missing" recorded against `source`, unless `source` or one of the sources in `also`
+/// (which would have given it) has a problem recorded already.
+fn require<T>(value: Option<T>, source: &str, also: &[&str], errors: &mut InputErrors) -> Option<T> {
+    let reported = |e: &InputError| e.source == source || also.contains(&e.source.as_str());
+    if value.is_none() && !errors.errors.iter().any(reported) {
         errors.missing(source);
     }
     value
@@ -147,6 +162,14 @@ fn require<T>(value: Option<T>, source: &str, errors: &mut InputErrors) -> Optio
 
 /// On a terminal: ask for each gap, in the control panel's order.
 fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    let settings_given = g.token_type.is_some()
+        && g.name.is_some()
+        && g.access.is_some()
+        && (g.scopes.is_some() || g.token_type == Some(TokenType::Stencil))
+        && g.store.is_some();
+    if let Some(run) = inputs.opening.filter(|_| !settings_given || g.token.is_none()) {
+        steps::opening(p, settings_given, run);
+    }
     let token_type = g.token_type.map_or_else(|| steps::token_type(p), Ok)?;
     let account_name = g
         .name
@@ -177,7 +200,8 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         .downloads
         .as_deref()
         .and_then(import::newest_credentials_file);
-    let shown = steps::shown_once(p, suggestion.as_deref())?;
+    let home = import::home_dir(inputs.env);
+    let shown = steps::shown_once(p, suggestion.as_deref(), home.as_deref())?;
     if let Some((path, file)) = &shown.file {
         plan.take_file(path, file, p);
     }

@@ -12,6 +12,7 @@ use crate::bigcommerce::token::{AccessToken, client_secret_from};
 use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
 use crate::checklist::Checklist;
 use crate::context::withhold_secrets;
+use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::text;
@@ -121,7 +122,38 @@ pub(crate) fn store(p: &mut dyn Prompter, token: Option<&AccessToken>) -> Result
     Ok(hash)
 }
 
-/// The control-panel checklist, then an offer to open the control panel (only where a browser can open).
+/// What the run will do with the answers, for the opening line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Opening {
+    /// Where the credentials will be kept.
+    pub storage: StorageKind,
+    /// Whether they are checked live first (not with `--no-verify`).
+    pub verify: bool,
+}
+
+/// The line said before the first question, as `gh auth login` does: what will be asked, what is
+/// checked, and where the result is kept. `credentials_only` when everything else was given (a
+/// rotation keeps the profile's settings).
+pub(crate) fn opening(p: &mut dyn Prompter, credentials_only: bool, run: Opening) {
+    let asks = if credentials_only {
+        "bcsetup asks for the credentials of the API account;"
+    } else {
+        "bcsetup asks about the API account and the store, then for the credentials;"
+    };
+    let place = match run.storage {
+        StorageKind::Keyring => "the OS keyring",
+        StorageKind::File => "a 0600 file",
+    };
+    let then = if run.verify {
+        format!("it checks the token and every scope live, then keeps them in {place}.")
+    } else {
+        format!("it keeps them in {place} without checking them (--no-verify).")
+    };
+    p.note(&format!("{asks}\n{then}\n"));
+}
+
+/// The control-panel checklist and the link to its page, then an offer to open it (only where a
+/// browser can open; the link is shown either way, for a terminal over SSH or without a display).
 pub(crate) fn checklist(
     p: &mut dyn Prompter,
     list: &Checklist,
@@ -130,7 +162,8 @@ pub(crate) fn checklist(
 ) -> Result<(), Error> {
     p.note(&list.render());
     let url = format!("{}settings/api-accounts", store.control_panel_url());
-    if can_open && p.confirm(&format!("Open {url} in your browser?"), false)? && open_url(&url).is_err() {
+    p.note(&format!("The store's API accounts page (step 1):\n  {url}\n"));
+    if can_open && p.confirm("Open it in your browser?", false)? && open_url(&url).is_err() {
         p.note(&format!("  could not open a browser; go to {url}"));
     }
     Ok(())
@@ -172,10 +205,19 @@ pub(crate) struct ShownOnce {
     pub file: Option<(PathBuf, CredentialsFile)>,
 }
 
+/// The question of the credentials step.
+pub(crate) const SHOWN_ONCE: &str = "How do you want to give the credentials shown after Save?";
+
 /// Offer to import the downloaded .txt (suggesting the newest one in Downloads), else ask to paste.
-/// A file that cannot be imported (unreadable, or its token is not one) is said so, without its
-/// bytes, and the choice is asked again; a suggestion that failed is not offered again.
-pub(crate) fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Result<ShownOnce, Error> {
+/// The suggestion is the default when there is one, pasting otherwise: "another file" needs a path
+/// typed, which is rarely what a user who has no file in Downloads has. A file that cannot be imported
+/// (unreadable, or its token is not one) is said so, without its bytes, and the choice is asked
+/// again; a suggestion that failed is not offered again. `home` is what `~` means in a typed path.
+pub(crate) fn shown_once(
+    p: &mut dyn Prompter,
+    suggestion: Option<&Path>,
+    home: Option<&Path>,
+) -> Result<ShownOnce, Error> {
     let mut suggestion = suggestion.map(Path::to_owned);
     loop {
         let suggested = suggestion.as_deref().map(|s| {
@@ -189,15 +231,17 @@ pub(crate) fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Res
             "Import another credentials .txt file",
             "Paste them (hidden input)",
         ]);
-        let choice = p.select("The credentials shown after Save", &items, 0)?;
+        let paste = items.len() - 1;
+        let default = if suggestion.is_some() { 0 } else { paste };
+        let choice = p.select(SHOWN_ONCE, &items, default)?;
         let path = match (suggestion.as_deref(), choice) {
+            (_, c) if c == paste => return pasted(p),
             (Some(s), 0) => {
                 let chosen = s.to_owned();
                 suggestion = None;
                 chosen
             }
-            (Some(_), 1) | (None, 0) => typed_path(p)?,
-            _ => return pasted(p),
+            _ => typed_path(p, home)?,
         };
         match import(&path) {
             Ok((token, file)) => {
@@ -214,12 +258,12 @@ pub(crate) fn shown_once(p: &mut dyn Prompter, suggestion: Option<&Path>) -> Res
     }
 }
 
-/// The path of a credentials file, re-asked until the file can be imported.
-fn typed_path(p: &mut dyn Prompter) -> Result<PathBuf, Error> {
-    let raw = p.input("Path of the .txt file", false, &|s| {
-        import(Path::new(s.trim())).map(|_| ())
-    })?;
-    Ok(PathBuf::from(raw.trim()))
+/// The path of a credentials file (`~` is the home directory, Tab completes), re-asked until the file
+/// can be imported.
+fn typed_path(p: &mut dyn Prompter, home: Option<&Path>) -> Result<PathBuf, Error> {
+    p.path("Path of the .txt file (Tab completes)", home, &|path| {
+        import(path).map(|_| ())
+    })
 }
 
 /// Read a credentials file and validate its token. The problem names the file and what is wrong,

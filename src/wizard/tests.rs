@@ -21,6 +21,7 @@ fn resolve_with(
         defaults: Defaults::default(),
         downloads: None,
         can_open_browser: false,
+        opening: None,
     })
 }
 
@@ -33,9 +34,11 @@ fn no_input_lists_every_gap_at_once() {
     let Err(Error::Input(errors)) = resolve_with(&args, &Env::default(), b"", None) else {
         panic!()
     };
-    // An invalid value fails before gaps are counted, so fix it and look again.
-    assert_eq!(errors.errors.len(), 1);
-    assert!(errors.errors[0].problem.contains("at least 4"));
+    // The invalid name and the missing inputs, in one list, in the wizard's order.
+    let sources: Vec<_> = errors.errors.iter().map(|e| e.source.as_str()).collect();
+    assert_eq!(sources, [SRC_TYPE, SRC_NAME, SRC_ACCESS, SRC_STORE, SRC_TOKEN]);
+    assert!(errors.errors[1].problem.contains("at least 4"));
+    assert_eq!(errors.errors[0].problem, "missing");
     let args = InitArgs {
         name: Some("abcd".into()),
         ..InitArgs::default()
@@ -172,6 +175,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
         defaults,
         downloads: None,
         can_open_browser: false,
+        opening: None,
     })
     .unwrap();
     assert_eq!(plan.access, Access::ReadOnly);
@@ -208,7 +212,7 @@ fn a_given_value_that_is_the_token_is_refused_with_the_other_errors() {
             panic!("accepted")
         };
         let sources: Vec<_> = e.errors.iter().map(|e| e.source.as_str()).collect();
-        assert_eq!(sources, [SRC_SCOPES, SRC_NAME, SRC_STORE, SRC_CLIENT_ID], "{e}");
+        assert_eq!(sources, [SRC_NAME, SRC_SCOPES, SRC_STORE, SRC_CLIENT_ID], "{e}");
         let text = e.to_string().to_lowercase();
         assert!(!text.contains(TOKEN), "{text}");
         assert!(text.contains("access token"), "{text}");
@@ -304,7 +308,7 @@ fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
         Reply::Text(bad.display().to_string()), // refused where it is typed
         Reply::Text(good.display().to_string()),
     ]);
-    let shown = steps::shown_once(&mut p, Some(&bad)).unwrap();
+    let shown = steps::shown_once(&mut p, Some(&bad), None).unwrap();
     assert_eq!(shown.token.expose_to_program(), TOKEN);
     assert!(p.answers.is_empty());
     let notes = p.notes.join("\n");
@@ -319,3 +323,6 @@ fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
     );
     assert!(!notes.contains("[2J"), "no byte of the token is shown: {notes}");
 }
+
+/// The first run: the opening line, the checklist's link, the credentials step, `--no-input` lists.
+mod first_run;

@@ -300,7 +300,7 @@ fn the_browser_opener_inherits_no_secret() {
     session.expect("browser?").expect("the browser offer");
     session.send("y").expect("answer");
     session
-        .expect("The credentials shown after Save")
+        .expect(crate::support::pty::SHOWN_ONCE)
         .expect("the next step");
     session.send("\x03").expect("Ctrl-C");
     let _ = session.expect(expectrl::Eof);

@@ -22,6 +22,9 @@ mod concurrency;
 mod crash;
 /// The fault battery: BigCommerce, storage and filesystem faults during a rotation.
 mod faults;
+/// A newcomer's first run: the wizard's opening line and link, the credentials step, `--no-input`
+/// lists, `env` on a terminal, a missing profile.
+mod first_run;
 /// `--help`, completions for every shell, the man page.
 mod help;
 /// Untrusted text: hostile store names, domains, response bodies and files reach no terminal raw;

@@ -3,7 +3,7 @@
 //! checked for the token.
 
 use crate::keyring_env;
-use crate::support::pty::{CTRL_C, DOWN, ENTER, Pty, UP};
+use crate::support::pty::{CTRL_C, DOWN, ENTER, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, STORE, TokenSpec};
 
 /// `init` with every choice before the credentials given as flags.
@@ -52,9 +52,8 @@ fn happy_path_through_the_real_terminal() {
     pty.send(ENTER);
     pty.expect("→ store abc123");
     pty.expect("Create API Token");
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
-    pty.send(ENTER);
+    pty.expect(SHOWN_ONCE);
+    pty.send(ENTER); // no file in Downloads: pasting is the default
     pty.expect("Access token (hidden)");
     pty.type_hidden(&token);
     pty.expect("••••1234");
@@ -195,8 +194,7 @@ fn ctrl_c_at_two_steps_writes_nothing_and_exits_130() {
     assert_eq!(code, 130, "{screen}");
     // At the hidden token prompt, after several answers.
     let mut pty = Pty::spawn(&env, PRESET);
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
+    pty.expect(SHOWN_ONCE);
     pty.send(ENTER);
     pty.expect("Access token (hidden)");
     pty.wait_for_echo_off();

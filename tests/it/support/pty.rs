@@ -15,6 +15,9 @@ pub const ENTER: &str = "\r";
 pub const ESC: &str = "\x1b";
 pub const CTRL_C: &str = "\x03";
 
+/// The question of the credentials step.
+pub const SHOWN_ONCE: &str = "How do you want to give the credentials shown after Save?";
+
 /// Columns of the test terminal (rows are 24; the screen rendering keeps every line).
 pub const COLS: u16 = 80;
 
@@ -95,10 +98,10 @@ impl Pty {
         self.send(ENTER);
     }
 
-    /// Choose "Paste them", type the token into the hidden prompt, skip client ID and secret.
+    /// Choose "Paste them" (the default when Downloads holds no credentials file), type the token
+    /// into the hidden prompt, skip client ID and secret.
     pub fn paste(&mut self, token: &str) {
-        self.expect("The credentials shown after Save");
-        self.send(DOWN);
+        self.expect(SHOWN_ONCE);
         self.send(ENTER);
         self.expect("Access token (hidden)");
         self.type_hidden(token);
@@ -121,9 +124,10 @@ impl Pty {
 
     /// [`Pty::finish`], and what a terminal shows at the end.
     pub fn finish_rendered(mut self) -> (i32, String, String) {
+        // `Eof` matches everything left, so the text is the match itself, not what came before it.
         if let Ok(found) = self.session.expect(Eof) {
-            let before = found.before().to_vec();
-            self.keep(&before);
+            let rest = found.as_bytes().to_vec();
+            self.keep(&rest);
         }
         let code = match self.session.get_process().wait() {
             Ok(WaitStatus::Exited(_, code)) => code,
