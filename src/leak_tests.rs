@@ -113,6 +113,7 @@ fn resolve_with(
         defaults: Defaults::default(),
         downloads: None,
         can_open_browser: false,
+        api_base: &crate::bigcommerce::client::ApiBase::default(),
         opening: None,
     })
 }

@@ -105,6 +105,7 @@ fn resolve_plan(
         defaults,
         downloads: import::downloads_dir(&ctx.env),
         can_open_browser: can_open_browser(ctx),
+        api_base: &ctx.api_base,
         opening: opening(ctx, args, storage),
     })
 }
@@ -167,12 +168,12 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
             return Err(err);
         };
         ctx.printer.problem(&err);
-        let Some(remedy) = interactive::recover(menu, plan, &mut *p)? else {
+        let Some(remedy) = interactive::recover(menu, plan, &ctx.api_base, &mut *p)? else {
             return Err(err);
         };
         same_token = remedy == Remedy::ChangeWanted;
         // A token typed again may be what was given as the account name or client ID.
-        crate::wizard::settle_copies(plan, &ctx.profile, &mut *p)?;
+        crate::wizard::settle_copies(plan, &ctx.profile, &ctx.api_base, &mut *p)?;
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::gather::{Given, SRC_CLIENT_ID, SRC_NAME, SRC_PROFILE, SRC_STORE};
 use super::{InitPlan, steps};
+use crate::bigcommerce::client::ApiBase;
 use crate::bigcommerce::token::AccessToken;
 use crate::bigcommerce::{AccountName, StoreHash};
 use crate::domain::ProfileName;
@@ -31,7 +32,12 @@ pub(super) fn refuse(given: &Given, profile: &ProfileName, errors: &mut InputErr
 
 /// On a terminal, once the token is known: ask again for each value that is the token. The profile
 /// name cannot be asked (it names the run), so a copy of it ends the run with exit 2.
-pub(crate) fn settle(plan: &mut InitPlan, profile: &ProfileName, p: &mut dyn Prompter) -> Result<(), Error> {
+pub(crate) fn settle(
+    plan: &mut InitPlan,
+    profile: &ProfileName,
+    base: &ApiBase,
+    p: &mut dyn Prompter,
+) -> Result<(), Error> {
     let token: &AccessToken = &plan.access_token;
     if token.is_copied_in(profile.as_str()) {
         return Err(InputErrors::one(SRC_PROFILE, steps::COPIED));
@@ -46,7 +52,7 @@ pub(crate) fn settle(plan: &mut InitPlan, profile: &ProfileName, p: &mut dyn Pro
     }
     if token.is_copied_in(plan.store_hash.as_str()) {
         p.note("  the store hash given is the access token; type the store");
-        plan.store_hash = steps::store(p, Some(token))?;
+        plan.store_hash = steps::store(p, Some(token), base)?;
     }
     Ok(())
 }

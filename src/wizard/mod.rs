@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::bigcommerce::client::ApiBase;
 use crate::bigcommerce::credentials_file::CredentialsFile;
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
@@ -97,6 +98,8 @@ pub(crate) struct Inputs<'a> {
     pub downloads: Option<PathBuf>,
     /// Whether a browser can be opened (a display is available).
     pub can_open_browser: bool,
+    /// Where requests go, for the API path echoed back.
+    pub api_base: &'a ApiBase,
     /// What the run does with the answers, for the opening line said before the first question;
     /// `None` says none (`--quiet`, `--json`).
     pub opening: Option<steps::Opening>,
@@ -180,7 +183,9 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         None if token_type == TokenType::Stencil => ScopeSet::stencil(),
         None => steps::scopes(p, None)?,
     };
-    let store_hash = g.store.map_or_else(|| steps::store(p, g.token.as_ref()), Ok)?;
+    let store_hash = g
+        .store
+        .map_or_else(|| steps::store(p, g.token.as_ref(), inputs.api_base), Ok)?;
     let mut plan = Partial {
         token_type,
         account_name,
@@ -212,7 +217,7 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
 
 /// The plan once no value that is kept in plain text is the token (asked again where it is).
 fn settled(mut plan: InitPlan, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
-    copies::settle(&mut plan, inputs.profile, p)?;
+    copies::settle(&mut plan, inputs.profile, inputs.api_base, p)?;
     Ok(plan)
 }
 

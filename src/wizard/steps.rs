@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
+use crate::bigcommerce::client::ApiBase;
 use crate::bigcommerce::credentials_file::{self, CredentialsFile};
 use crate::bigcommerce::scopes::{SCOPES, ScopeSet};
 use crate::bigcommerce::token::{AccessToken, client_secret_from};
@@ -113,12 +114,17 @@ pub(crate) fn scopes(p: &mut dyn Prompter, current: Option<&ScopeSet>) -> Result
 }
 
 /// Store: a hash, an API path or a control-panel URL (not the token), normalised and echoed back.
-pub(crate) fn store(p: &mut dyn Prompter, token: Option<&AccessToken>) -> Result<StoreHash, Error> {
+/// The API path echoed is where bcsetup will send the requests (`BCSETUP_API_BASE` moves it).
+pub(crate) fn store(
+    p: &mut dyn Prompter,
+    token: Option<&AccessToken>,
+    base: &ApiBase,
+) -> Result<StoreHash, Error> {
     let raw = p.input("Store hash, API path or control-panel URL", false, &|s| {
         StoreHash::parse(s).and_then(|hash| not_the_token(hash.as_str(), token))
     })?;
     let hash = StoreHash::parse(&raw).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
-    p.note(&format!("  → store {hash} (API path {})", hash.api_path()));
+    p.note(&format!("  → store {hash} (API path {})", base.api_path(&hash)));
     Ok(hash)
 }
 

@@ -21,6 +21,7 @@ fn resolve_with(
         defaults: Defaults::default(),
         downloads: None,
         can_open_browser: false,
+        api_base: &crate::bigcommerce::client::ApiBase::default(),
         opening: None,
     })
 }
@@ -175,6 +176,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
         defaults,
         downloads: None,
         can_open_browser: false,
+        api_base: &crate::bigcommerce::client::ApiBase::default(),
         opening: None,
     })
     .unwrap();

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use super::existing::Existing;
 use crate::bigcommerce::classify::Answer;
+use crate::bigcommerce::client::ApiBase;
 use crate::bigcommerce::judge::{self, Failed, VerifyFailure};
 use crate::bigcommerce::report::Report;
 use crate::bigcommerce::token::AccessToken;
@@ -190,13 +191,14 @@ impl Remedy {
 pub(super) fn recover(
     menu: &[Remedy],
     plan: &mut InitPlan,
+    base: &ApiBase,
     p: &mut dyn Prompter,
 ) -> Result<Option<Remedy>, Error> {
     let labels: Vec<&str> = menu.iter().map(|r| r.label()).collect();
     let remedy = pick(p, "What now?", menu, &labels)?.unwrap_or(Remedy::Cancel);
     match remedy {
         Remedy::ReenterToken | Remedy::NewAccountToken => plan.access_token = steps::access_token(p)?,
-        Remedy::ChangeStore => plan.store_hash = steps::store(p, Some(&plan.access_token))?,
+        Remedy::ChangeStore => plan.store_hash = steps::store(p, Some(&plan.access_token), base)?,
         Remedy::ChangeWanted => change_wanted(plan, p)?,
         Remedy::CheckAgain | Remedy::TryAgain => {}
         Remedy::Cancel => return Ok(None),

@@ -86,6 +86,7 @@ fn resolve_opening(args: &InitArgs, env: &Env, p: &mut ScriptedPrompter) -> Resu
         defaults: Defaults::default(),
         downloads: None,
         can_open_browser: false,
+        api_base: &crate::bigcommerce::client::ApiBase::default(),
         opening: Some(steps::Opening {
             storage: crate::domain::StorageKind::Keyring,
             verify: true,
