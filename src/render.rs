@@ -14,6 +14,9 @@ use crate::profile::Profiles;
 use crate::text;
 
 mod recheck;
+mod status;
+
+pub(crate) use status::status;
 
 pub(crate) use recheck::{recheck, recheck_warnings};
 
@@ -90,115 +93,6 @@ pub(crate) fn age(since: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// The profile list: one row per profile, the store's and the account's names on the line under
-/// it (names are long; the columns above stay short enough for 80 columns), then warnings for
-/// unverified, old and half-rotated profiles.
-pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
-    let mut out = String::new();
-    if profiles.profiles.is_empty() && profiles.pending.is_empty() {
-        out.push_str("No profiles yet. Create one with `bcsetup init`.\n");
-        return out;
-    }
-    let header = STATUS_COLUMNS.map(str::to_owned);
-    let rows: Vec<[String; 7]> = profiles
-        .profiles
-        .iter()
-        .map(|(name, p)| {
-            let verified = p
-                .verified_at
-                .map_or_else(|| "never".to_owned(), |t| format!("{} ago", age(t, now)));
-            [
-                name.to_string(),
-                p.store_hash.to_string(),
-                p.token_type.as_str().to_owned(),
-                p.access.as_str().to_owned(),
-                p.storage.as_str().to_owned(),
-                age(p.rotated_at.unwrap_or(p.created_at), now),
-                verified,
-            ]
-        })
-        .collect();
-    let widths = column_widths(&header, &rows);
-    let _ = writeln!(out, "  {}", table_line(&header, &widths));
-    for ((name, p), row) in profiles.profiles.iter().zip(&rows) {
-        let marker = if name.as_str() == current { "*" } else { " " };
-        let _ = writeln!(out, "{marker} {}", table_line(row, &widths));
-        // profiles.toml may come from another tool or an older bcsetup that kept the names raw.
-        let account = clip(p.account_name.as_str(), 36);
-        let names = match &p.store_name {
-            Some(store) => {
-                let room = 65 - account.chars().count();
-                format!(
-                    "{} · account {}",
-                    text::one_line(&clip(store, room)),
-                    text::one_line(&account)
-                )
-            }
-            None => format!("account {}", text::one_line(&account)),
-        };
-        let _ = writeln!(out, "    {names}");
-    }
-    for w in status_warnings(profiles, now, max_age_days) {
-        let _ = writeln!(out, "{}: {w}", style("warning").yellow().bold().for_stderr());
-    }
-    out
-}
-
-const STATUS_COLUMNS: [&str; 7] = ["PROFILE", "STORE", "TYPE", "ACCESS", "STORAGE", "AGE", "VERIFIED"];
-
-/// Each column as wide as its widest cell, two spaces apart; the profile column gives way (to 8,
-/// its names clipped with `…`) when the line would pass 80 columns.
-fn column_widths(header: &[String; 7], rows: &[[String; 7]]) -> [usize; 7] {
-    let mut widths = header.clone().map(|h| h.chars().count());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let total = 2 + widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
-    widths[0] = widths[0].saturating_sub(total.saturating_sub(80)).max(8);
-    widths
-}
-
-fn table_line(cells: &[String; 7], widths: &[usize; 7]) -> String {
-    let mut line = String::new();
-    for (i, (cell, &width)) in cells.iter().zip(widths).enumerate() {
-        let cell = clip(cell, width);
-        if i + 1 == cells.len() {
-            line.push_str(&cell);
-        } else {
-            let _ = write!(line, "{cell:<width$}  ");
-        }
-    }
-    line
-}
-
-fn status_warnings(profiles: &Profiles, now: Timestamp, max_age_days: u32) -> Vec<String> {
-    let mut warnings = Vec::new();
-    for (name, p) in &profiles.profiles {
-        if p.verified_at.is_none() {
-            warnings.push(format!(
-                "profile `{name}` was never verified: run `bcsetup verify --profile {name}`"
-            ));
-        }
-        let changed = p.rotated_at.unwrap_or(p.created_at);
-        let days = now.as_second().saturating_sub(changed.as_second()) / 86_400;
-        if days > i64::from(max_age_days) {
-            warnings.push(format!(
-                "profile `{name}` has credentials {days} days old (over {max_age_days}): BigCommerce tokens never \
-                 expire, so rotate them with `bcsetup init --profile {name}`"
-            ));
-        }
-    }
-    for name in profiles.pending.keys() {
-        warnings.push(format!(
-            "profile `{name}` has an unfinished rotation (bcsetup was interrupted); the next `bcsetup verify \
-             --profile {name}` finishes or undoes it"
-        ));
-    }
-    warnings
-}
-
 fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
@@ -221,111 +115,6 @@ mod tests {
         assert_eq!(age(t(0), t(7200)), "2h");
         assert_eq!(age(t(0), t(3 * 86_400)), "3d");
         assert_eq!(age(t(10), t(0)), "0s");
-    }
-
-    #[test]
-    fn the_status_table_fits_80_columns() {
-        use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
-        use crate::domain::ProfileName;
-        use crate::profile::Profile;
-        let profile = Profile {
-            store_hash: StoreHash::parse("abcdefghij").unwrap(),
-            api_path: String::new(),
-            store_name: Some("A store with a rather long name indeed, longer than the column".into()),
-            account_name: AccountName::parse("A long account name for migrations").unwrap(),
-            client_id: None,
-            has_client_secret: false,
-            token_type: TokenType::Stencil,
-            access: Access::ReadOnly,
-            scopes_wanted: Vec::new(),
-            scopes_observed: std::collections::BTreeMap::new(),
-            storage: crate::domain::StorageKind::Keyring,
-            created_at: Timestamp::UNIX_EPOCH,
-            rotated_at: None,
-            verified_at: Some(Timestamp::from_second(86_400).unwrap()),
-        };
-        let mut profiles = Profiles::default();
-        profiles
-            .profiles
-            .insert(ProfileName::parse("a-long-profile-name").unwrap(), profile);
-        let text = status(&profiles, "x", Timestamp::from_second(200 * 86_400).unwrap(), 90);
-        for line in text.lines().filter(|l| !l.starts_with("warning")) {
-            assert!(
-                line.chars().count() <= 80,
-                "{} columns: {line}",
-                line.chars().count()
-            );
-        }
-    }
-
-    #[test]
-    fn status_columns_are_two_spaces_apart_and_line_up() {
-        use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
-        use crate::domain::ProfileName;
-        use crate::profile::Profile;
-        let profile = |name: &str, access| Profile {
-            store_hash: StoreHash::parse("demo123").unwrap(),
-            api_path: String::new(),
-            store_name: None,
-            account_name: AccountName::parse(name).unwrap(),
-            client_id: None,
-            has_client_secret: false,
-            token_type: TokenType::Stencil,
-            access,
-            scopes_wanted: Vec::new(),
-            scopes_observed: std::collections::BTreeMap::new(),
-            storage: crate::domain::StorageKind::Keyring,
-            created_at: Timestamp::UNIX_EPOCH,
-            rotated_at: None,
-            verified_at: None,
-        };
-        let mut profiles = Profiles::default();
-        for (key, name, access) in [
-            ("demo-read-only", "Demo migration", Access::ReadOnly),
-            ("b", "Bot!", Access::Modify),
-        ] {
-            profiles
-                .profiles
-                .insert(ProfileName::parse(key).unwrap(), profile(name, access));
-        }
-        let text = status(&profiles, "b", Timestamp::from_second(90).unwrap(), 90);
-        let lines: Vec<&str> = text.lines().take(5).collect();
-        let cells = |line: &str| -> Vec<String> {
-            line[2..]
-                .split("  ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        assert_eq!(cells(lines[0]), STATUS_COLUMNS, "{text}");
-        assert_eq!(
-            cells(lines[3]),
-            [
-                "demo-read-only",
-                "demo123",
-                "stencil",
-                "read-only",
-                "keyring",
-                "1m",
-                "never"
-            ],
-            "{text}"
-        );
-        assert!(lines[1].starts_with("* b "), "{text}");
-        assert_eq!(lines[4], "    account Demo migration", "{text}");
-        // Every column starts where its header does.
-        let starts = |line: &str| -> Vec<usize> {
-            let mut at = Vec::new();
-            let chars: Vec<char> = line.chars().collect();
-            for i in 2..chars.len() {
-                if chars[i] != ' ' && (i == 2 || chars[i - 1] == ' ' && chars[i - 2] == ' ') {
-                    at.push(i);
-                }
-            }
-            at
-        };
-        assert_eq!(starts(lines[0]), starts(lines[3]), "{text}");
     }
 
     #[test]
