@@ -5,6 +5,7 @@
 mod existing;
 mod interactive;
 mod save;
+mod storage;
 #[cfg(test)]
 mod tests;
 
@@ -13,11 +14,9 @@ use std::io::Read;
 use crate::bigcommerce::report::Report;
 use crate::cli::{InitArgs, VerifyArgs};
 use crate::context::Context;
-use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::prover::{Claim, prove};
-use crate::text;
 use crate::transaction::{Owner, Snapshot};
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
 use existing::Existing;
@@ -30,6 +29,8 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     // Before the first question: a second run on the same profile waits here (bounded), not after
     // the user has answered everything.
     let owner = Owner::acquire(ctx)?;
+    // Also before the first question: no answer is given to a run that cannot keep the secrets.
+    let storage = storage::choose(args, ctx)?;
     let existing = Existing::load(ctx)?;
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {
@@ -42,7 +43,6 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         }
     }
     let mut plan = resolve_plan(ctx, args, defaults)?;
-    let storage = storage(ctx, args);
     let store = ctx.store(storage);
     // Read before any API quota is spent: it proves the store works, and it is what a failed save
     // puts back. The profile's own secrets were read already when they live in the same store.
@@ -100,18 +100,6 @@ fn resolve_plan(ctx: &Context, args: &InitArgs, defaults: Defaults) -> Result<In
         downloads: import::downloads_dir(&ctx.env),
         can_open_browser: can_open_browser(ctx),
     })
-}
-
-/// The keyring, unless `--insecure-storage` asks for the file (with a warning every time).
-fn storage(ctx: &Context, args: &InitArgs) -> StorageKind {
-    if !args.insecure_storage {
-        return StorageKind::Keyring;
-    }
-    ctx.printer.warn(format_args!(
-        "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
-        text::path(&ctx.config_dir.join("secrets"))
-    ));
-    StorageKind::File
 }
 
 /// A browser can be opened on macOS and Windows, and on other systems when there is a display.

@@ -169,6 +169,28 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn ready_checks_the_directory_and_leaves_nothing_behind() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.ready().unwrap();
+        assert!(
+            !dir.path().join("secrets").exists(),
+            "ready created the directory"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the probe file was left"
+        );
+        fs::create_dir(dir.path().join("secrets")).unwrap();
+        fs::set_permissions(dir.path().join("secrets"), fs::Permissions::from_mode(0o755)).unwrap();
+        let err = store.ready().unwrap_err();
+        assert!(err.to_string().contains("chmod 700"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_secrets_file_others_can_read_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
