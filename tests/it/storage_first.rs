@@ -61,6 +61,16 @@ impl Keyring {
         env
     }
 
+    /// A variable this keyring's world sets (the service's bus address, say).
+    fn env_value(&self, key: &str) -> String {
+        self.service
+            .iter()
+            .flat_map(SecretService::envs)
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    }
+
     fn name(&self) -> &'static str {
         match self.broken {
             Broken::NoBus => "no_bus",
@@ -219,4 +229,39 @@ fn a_locked_keyring_without_a_prompter_is_found_before_the_first_question() {
         return;
     };
     without_a_terminal(&keyring);
+}
+
+/// `token` and `verify` read the keyring: their exit 6 says what is missing too.
+#[test]
+fn readers_of_a_stored_profile_say_what_is_missing() {
+    let mut env = crate::keyring_env!();
+    let token = env.token("SENTINELstorageRead003", TokenSpec::all(STORE, Level::ReadOnly));
+    assert_eq!(env.init(&token, &["--access", "read-only"]).code, 0);
+    let Some(bare) = Keyring::start(Broken::NoSecretService) else {
+        return;
+    };
+    let dead = format!("unix:path={}/no-such-bus", env.root.path().display());
+    let bare_bus = bare.env_value("DBUS_SESSION_BUS_ADDRESS");
+    let cases = [
+        (dead.as_str(), "there is no D-Bus session bus"),
+        (
+            bare_bus.as_str(),
+            "no Secret Service (gnome-keyring, KeePassXC) runs on it",
+        ),
+    ];
+    for (bus, words) in cases {
+        for args in [&["token", "--reveal"][..], &["verify"][..]] {
+            let out = env.run_data(env.cmd(args).env("DBUS_SESSION_BUS_ADDRESS", bus), args);
+            assert_eq!(out.code, 6, "{args:?}: {}", out.stderr);
+            assert!(out.stderr.contains(words), "{args:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("gnome-keyring-daemon --replace --unlock"),
+                "{}",
+                out.stderr
+            );
+            for raw in ["zbus", "SS error", "org.freedesktop.DBus.Error"] {
+                assert!(!out.stderr.contains(raw), "{args:?}: {}", out.stderr);
+            }
+        }
+    }
 }
