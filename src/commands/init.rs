@@ -30,7 +30,8 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     // the user has answered everything.
     let owner = Owner::acquire(ctx)?;
     // Also before the first question: no answer is given to a run that cannot keep the secrets.
-    let storage = storage::choose(args, ctx)?;
+    // Without a terminal its failure waits for the inputs' check (`kind` below), before any request.
+    let chosen = storage::choose(args, ctx)?;
     let existing = Existing::load(ctx)?;
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {
@@ -43,6 +44,7 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         }
     }
     let mut plan = resolve_plan(ctx, args, defaults)?;
+    let storage = chosen.kind()?;
     let store = ctx.store(storage);
     // Read before any API quota is spent: it proves the store works, and it is what a failed save
     // puts back. The profile's own secrets were read already when they live in the same store.

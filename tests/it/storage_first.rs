@@ -151,7 +151,9 @@ fn on_a_terminal_quit(keyring: &Keyring) {
     crate::assert_screen!(&env, format!("storage_{case}_terminal_quit").as_str(), &rendered);
 }
 
-/// On a terminal, choosing the file store: its warning, then the wizard goes on and saves there.
+/// On a terminal, choosing the file store: its warning, then the wizard goes on (it asks for the
+/// account name, the one input not given) and saves there. The token comes from the environment: the
+/// hidden prompts have their own PTY tests.
 fn on_a_terminal_file(keyring: &Keyring) {
     let case = keyring.name();
     let mut env = keyring.env();
@@ -160,8 +162,6 @@ fn on_a_terminal_file(keyring: &Keyring) {
         "init",
         "--token-type",
         "api",
-        "--name",
-        "Migration bot",
         "--access",
         "read-only",
         "--scopes",
@@ -169,12 +169,16 @@ fn on_a_terminal_file(keyring: &Keyring) {
         "--store-hash",
         STORE,
     ];
-    let mut pty = Pty::spawn(&env, &args);
+    let mut cmd = env.std_cmd(&args);
+    cmd.env("BCSETUP_ACCESS_TOKEN", &token);
+    let mut pty = Pty::spawn_cmd(cmd);
     pty.expect("Where should bcsetup keep the credentials?");
     pty.send(DOWN);
     pty.send(ENTER);
     pty.expect("not in the OS keyring");
-    pty.paste(&token);
+    pty.expect("API account name");
+    pty.send("Migration bot");
+    pty.send(ENTER);
     pty.expect("Saved profile");
     let (code, screen) = pty.finish();
     assert_eq!(code, 0, "{case}: {screen}");

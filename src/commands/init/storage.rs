@@ -1,9 +1,11 @@
 //! Where `init` keeps the secrets, settled before its first question, so that a keyring that cannot be
 //! used is found before any answer is given (and before the control panel's one-time popup is spent).
 //! `--insecure-storage` means the file store, checked writable and private; otherwise the OS keyring,
-//! checked with `SecretStore::ready`. When the keyring cannot be used: without a terminal, exit 6 at
-//! once; on a terminal, say what is missing and how to fix it, then let the user quit or choose the
-//! file store, explicitly and with the same warning as the flag.
+//! checked with `SecretStore::ready`. When the keyring cannot be used: on a terminal, say what is
+//! missing and how to fix it, then let the user quit or choose the file store, explicitly and with the
+//! same warning as the flag. Without a terminal nothing is asked, so no answer can be wasted: the
+//! failure (exit 6) waits until the inputs were checked, and a script learns every input problem
+//! (exit 2) first; both come before any request.
 
 use crate::cli::InitArgs;
 use crate::context::Context;
@@ -31,23 +33,35 @@ impl Item {
     }
 }
 
-/// The store this run writes to, checked; an `Err` ends the run before any question.
-pub(super) fn choose(args: &InitArgs, ctx: &Context) -> Result<StorageKind, Error> {
+/// The store this run writes to, or why it cannot be used (`kind` says it, once the inputs are checked).
+#[must_use]
+pub(super) struct Chosen(Result<StorageKind, StoreError>);
+
+impl Chosen {
+    /// The store, or exit 6.
+    pub(super) fn kind(self) -> Result<StorageKind, Error> {
+        self.0.map_err(Error::Storage)
+    }
+}
+
+/// Check the store this run writes to; on a terminal, a keyring that cannot be used is settled here
+/// (Quit is an `Err`).
+pub(super) fn choose(args: &InitArgs, ctx: &Context) -> Result<Chosen, Error> {
     if args.insecure_storage {
-        return file(ctx, "--insecure-storage: ");
+        return Ok(file(ctx, "--insecure-storage: "));
     }
     let Err(err) = ctx.store(StorageKind::Keyring).ready() else {
-        return Ok(StorageKind::Keyring);
+        return Ok(Chosen(Ok(StorageKind::Keyring)));
     };
     let Some(mut p) = ctx.prompter() else {
-        return Err(Error::Storage(err));
+        return Ok(Chosen(Err(err)));
     };
     match ask(ctx, &err, &mut *p)? {
         Item::Quit => Err(Error::StorageLeft {
             error: err,
             left: Left::Nothing,
         }),
-        Item::File => file(ctx, ""),
+        Item::File => Ok(file(ctx, "")),
     }
 }
 
@@ -68,13 +82,12 @@ fn ask(ctx: &Context, err: &StoreError, p: &mut dyn Prompter) -> Result<Item, Er
 }
 
 /// The file store, after its warning; its directory must be private and writable.
-fn file(ctx: &Context, flag: &str) -> Result<StorageKind, Error> {
+fn file(ctx: &Context, flag: &str) -> Chosen {
     ctx.printer.warn(format_args!(
         "{flag}the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
         text::path(&secrets_dir(ctx))
     ));
-    ctx.store(StorageKind::File).ready()?;
-    Ok(StorageKind::File)
+    Chosen(ctx.store(StorageKind::File).ready().map(|()| StorageKind::File))
 }
 
 fn secrets_dir(ctx: &Context) -> std::path::PathBuf {

@@ -130,3 +130,13 @@ fn previous_credentials_are_mentioned_only_when_a_rotation_kept_them() {
     );
     assert_eq!(stored_token(&w.batch(&[]), StorageKind::Keyring), Some(token));
 }
+
+#[test]
+fn without_a_terminal_input_problems_come_before_the_storage_one() {
+    let w = World::new();
+    broken_keyring(&w);
+    let ctx = w.batch(&[]);
+    let err = run(&InitArgs::default(), &ctx).unwrap_err();
+    assert_eq!((err.exit_code(), err.kind()), (2, "invalid_input"), "{err}");
+    assert_nothing_done(&w, &ctx);
+}
