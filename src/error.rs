@@ -11,8 +11,10 @@ use crate::bigcommerce::run::Unreachable;
 use crate::store::StoreError;
 use crate::text;
 
+mod storage;
 mod verification;
 
+pub use storage::{Left, fixes};
 pub use verification::Facts;
 
 /// Everything that can end a bcsetup run early.
@@ -48,6 +50,15 @@ pub enum Error {
     /// The secret store is unavailable or failed. Exit 6.
     #[error("secure storage failed: {0}")]
     Storage(#[from] StoreError),
+    /// A storage failure of `init` whose hint says what the run left: the previous credentials of a
+    /// profile it was rotating, or nothing at all. Exit 6.
+    #[error("secure storage failed: {error}")]
+    StorageLeft {
+        /// The failure.
+        error: StoreError,
+        /// What the run left.
+        left: Left,
+    },
     /// No profile of that name. The message names the profiles that do exist (read from
     /// profiles.toml, so shown escaped), and the hint the one to use or how to create it. Exit 7.
     #[error("{}", not_found_message(name, existing))]
@@ -90,7 +101,7 @@ impl Error {
             Error::Verification { failure, .. } => failure.facts().code,
             Error::Child(code) | Error::CommandNotRun { code, .. } => *code,
             Error::Unreachable(_) => 5,
-            Error::Storage(_) => 6,
+            Error::Storage(_) | Error::StorageLeft { .. } => 6,
             Error::ProfileNotFound { .. } => 7,
             Error::Interrupted => 130,
             Error::Signalled(signal) => signal_exit_code(*signal),
@@ -105,7 +116,7 @@ impl Error {
             Error::Config { .. } => "invalid_config",
             Error::Verification { failure, .. } => failure.facts().kind,
             Error::Unreachable(_) => "unreachable",
-            Error::Storage(_) => "storage",
+            Error::Storage(_) | Error::StorageLeft { .. } => "storage",
             Error::ProfileNotFound { .. } => "profile_not_found",
             Error::Interrupted | Error::Signalled(_) => "interrupted",
             Error::Child(_) => "child_exit",
@@ -135,7 +146,8 @@ impl Error {
                     .into(),
             ),
             Error::Unreachable(_) => Some(verification::UNREACHABLE_HINT.into()),
-            Error::Storage(err) => Some(err.hint()),
+            Error::Storage(err) => Some(storage::hint(err)),
+            Error::StorageLeft { error, left } => Some(storage::hint_left(error, *left)),
             Error::ProfileNotFound { name, existing } => Some(not_found_hint(name, existing)),
             Error::CommandNotRun { code: 127, .. } => Some(
                 "check the name and PATH; the command runs without a shell, so use `sh -c '…'` for shell syntax"

@@ -10,7 +10,6 @@ use console::style;
 use jiff::Timestamp;
 
 use crate::bigcommerce::report::{Report, ScopeResult};
-use crate::profile::Profiles;
 use crate::text;
 
 mod recheck;

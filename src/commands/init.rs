@@ -5,6 +5,7 @@
 mod existing;
 mod interactive;
 mod save;
+mod storage;
 #[cfg(test)]
 mod tests;
 
@@ -17,7 +18,6 @@ use crate::domain::StorageKind;
 use crate::error::Error;
 use crate::prompter::Prompter;
 use crate::prover::{Claim, Prover};
-use crate::text;
 use crate::transaction::{Owner, Snapshot};
 use crate::wizard::steps::Opening;
 use crate::wizard::{Defaults, InitPlan, Inputs, import, resolve};
@@ -31,6 +31,9 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     // Before the first question: a second run on the same profile waits here (bounded), not after
     // the user has answered everything.
     let owner = Owner::acquire(ctx)?;
+    // Also before the first question: no answer is given to a run that cannot keep the secrets.
+    // Without a terminal its failure waits for the inputs' check (`kind` below), before any request.
+    let chosen = storage::choose(args, ctx)?;
     let existing = Existing::load(ctx)?;
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {
@@ -42,8 +45,8 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
             Choice::Reverify => return super::verify::run(&VerifyArgs::default(), ctx),
         }
     }
-    let storage = storage(ctx, args);
-    let mut plan = resolve_plan(ctx, args, defaults, storage)?;
+    let mut plan = resolve_plan(ctx, args, defaults, chosen.planned())?;
+    let storage = chosen.kind()?;
     let store = ctx.store(storage);
     // Read before any API quota is spent: it proves the store works, and it is what a failed save
     // puts back. The profile's own secrets were read already when they live in the same store.
@@ -117,18 +120,6 @@ fn opening(ctx: &Context, args: &InitArgs, storage: StorageKind) -> Option<Openi
         storage,
         verify: !args.no_verify,
     })
-}
-
-/// The keyring, unless `--insecure-storage` asks for the file (with a warning every time).
-fn storage(ctx: &Context, args: &InitArgs) -> StorageKind {
-    if !args.insecure_storage {
-        return StorageKind::Keyring;
-    }
-    ctx.printer.warn(format_args!(
-        "--insecure-storage: the secrets will be kept in a plain 0600 file under {}, not in the OS keyring",
-        text::path(&ctx.config_dir.join("secrets"))
-    ));
-    StorageKind::File
 }
 
 /// A browser can be opened on macOS and Windows, and on other systems when there is a display.

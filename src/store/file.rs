@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Key, SecretStore, StoreError};
-use crate::atomic::{check_private, remove_stale_temps, write_atomic};
+use crate::atomic::{check_private, remove_stale_temps, write_advice, write_atomic};
 use crate::domain::StorageKind;
 
 /// Secrets in per-profile 0600 TOML files.
@@ -62,6 +62,11 @@ impl FileStore {
         }
     }
 
+    /// The directory a write would create the secrets file in, or the nearest existing one above it.
+    fn nearest_dir(&self) -> Option<&Path> {
+        self.dir.ancestors().find(|dir| dir.is_dir())
+    }
+
     fn save(path: &Path, map: &BTreeMap<String, String>) -> Result<(), StoreError> {
         remove_stale_temps(path);
         if map.is_empty() {
@@ -103,6 +108,23 @@ impl SecretStore for FileStore {
     fn kind(&self) -> StorageKind {
         StorageKind::File
     }
+
+    /// The secrets directory is trusted (when it exists) and bcsetup can write in it, or in the
+    /// directory it would be created in. The probe file has no name, so nothing is left behind.
+    fn ready(&self) -> Result<(), StoreError> {
+        if self.dir.exists() {
+            check_private(&self.dir, true).map_err(StoreError::File)?;
+        }
+        let Some(dir) = self.nearest_dir() else {
+            return Ok(());
+        };
+        tempfile::tempfile_in(dir).map(drop).map_err(|e| {
+            StoreError::File(format!(
+                "cannot write the secrets file: {}",
+                write_advice(&e, dir)
+            ))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +165,28 @@ mod tests {
         assert!(store.delete(&Key::access_token(&p)).unwrap());
         assert!(!stale.exists(), "a killed write's copy of the token is gone");
         assert!(other.exists(), "another profile's file is not ours to clean");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ready_checks_the_directory_and_leaves_nothing_behind() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        store.ready().unwrap();
+        assert!(
+            !dir.path().join("secrets").exists(),
+            "ready created the directory"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the probe file was left"
+        );
+        fs::create_dir(dir.path().join("secrets")).unwrap();
+        fs::set_permissions(dir.path().join("secrets"), fs::Permissions::from_mode(0o755)).unwrap();
+        let err = store.ready().unwrap_err();
+        assert!(err.to_string().contains("chmod 700"), "{err}");
     }
 
     #[cfg(unix)]

@@ -10,6 +10,11 @@
 //! (`BCSETUP_KEYRING_TIMEOUT_MS`), with a notice after `NOTICE_AFTER`; a call that timed out makes the
 //! later ones of the run fail at once rather than wait again. The abandoned thread ends with the
 //! process.
+//!
+//! `ready` (the pre-check `init` makes before its first question) is bounded the same way. On Linux
+//! and the BSDs it asks the Secret Service for its default collection and unlocks it (`service`), and
+//! the errors of every call are classified into `Missing` there, so a user reads what is missing
+//! rather than a D-Bus error name.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -21,6 +26,40 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{Key, SERVICE, SecretStore, StoreError};
 use crate::domain::StorageKind;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+mod service;
+
+/// Keychain and Credential Manager are there whenever the user is logged in: building the store is the
+/// whole check, and their errors are not classified.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+mod service {
+    use super::{StoreCell, StoreError, platform_store};
+    use crate::store::Missing;
+
+    pub(super) fn missing_in(_err: &keyring_core::Error) -> Option<Missing> {
+        None
+    }
+
+    pub(super) fn ready(cell: &StoreCell) -> Result<(), StoreError> {
+        cell.get_or_init(platform_store)
+            .as_ref()
+            .map(drop)
+            .map_err(Clone::clone)
+    }
+}
 
 /// The default bound on one keyring call: long enough to type a password into an unlock prompt.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
@@ -70,15 +109,23 @@ impl KeyringStore {
         key: &Key,
         op: impl FnOnce(Entry) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
+        let (cell, user) = (Arc::clone(&self.store), key.user().to_owned());
+        self.bounded(move || entry(&cell, &user).and_then(op))
+    }
+
+    /// Run `op` on a thread of its own, waiting at most the bound.
+    fn bounded<T: Send + 'static>(
+        &self,
+        op: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         if self.hung.get() {
             return Err(self.no_answer());
         }
-        let (cell, user) = (Arc::clone(&self.store), key.user().to_owned());
         let (sender, answer) = mpsc::channel();
         std::thread::Builder::new()
             .name("keyring".into())
             .spawn(move || {
-                let _ = sender.send(entry(&cell, &user).and_then(op));
+                let _ = sender.send(op());
             })
             .map_err(|e| StoreError::Failed(format!("could not start a keyring call: {e}")))?;
         let first = NOTICE_AFTER.min(self.bound.wait);
@@ -123,9 +170,9 @@ fn entry(cell: &StoreCell, user: &str) -> Result<Entry, StoreError> {
     target_os = "dragonfly"
 ))]
 fn platform_store() -> Result<Arc<CredentialStore>, StoreError> {
+    // Construction fails when there is no session bus or no Secret Service on it.
     let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new().map_err(|e| {
-        // Construction fails when there is no session bus or no Secret Service on it.
-        StoreError::Unavailable(describe(&e))
+        service::missing_in(&e).map_or_else(|| StoreError::Unavailable(describe(&e)), StoreError::Keyring)
     })?;
     Ok(store)
 }
@@ -165,6 +212,9 @@ fn describe(err: &keyring_core::Error) -> String {
 
 #[allow(clippy::needless_pass_by_value)] // consumed so the payload is dropped here, at the boundary
 fn convert(err: keyring_core::Error) -> StoreError {
+    if let Some(missing) = service::missing_in(&err) {
+        return StoreError::Keyring(missing);
+    }
     match &err {
         keyring_core::Error::NoStorageAccess(_) => StoreError::Unavailable(describe(&err)),
         keyring_core::Error::BadEncoding(_) => StoreError::BadEncoding,
@@ -198,5 +248,10 @@ impl SecretStore for KeyringStore {
 
     fn kind(&self) -> StorageKind {
         StorageKind::Keyring
+    }
+
+    fn ready(&self) -> Result<(), StoreError> {
+        let cell = Arc::clone(&self.store);
+        self.bounded(move || service::ready(&cell))
     }
 }

@@ -16,6 +16,7 @@ pub struct MemoryStore {
     fail_at: RefCell<Option<(usize, StoreError)>>,
     calls: Cell<usize>,
     drop_next_write: Cell<bool>,
+    unready: RefCell<Option<StoreError>>,
 }
 
 impl MemoryStore {
@@ -27,6 +28,11 @@ impl MemoryStore {
     /// Make the call `n` calls from now (0 = the next one) fail with `err`.
     pub fn fail_at(&self, n: usize, err: StoreError) {
         *self.fail_at.borrow_mut() = Some((self.calls.get() + n, err));
+    }
+
+    /// Make `ready` fail with `err`, as a missing keyring does (not counted as a call).
+    pub fn fail_ready(&self, err: StoreError) {
+        *self.unready.borrow_mut() = Some(err);
     }
 
     /// Make the next `set` report success without storing anything, as a locked keyring can.
@@ -88,5 +94,9 @@ impl SecretStore for MemoryStore {
 
     fn kind(&self) -> StorageKind {
         StorageKind::Keyring
+    }
+
+    fn ready(&self) -> Result<(), StoreError> {
+        self.unready.borrow().clone().map_or(Ok(()), Err)
     }
 }

@@ -58,10 +58,15 @@ impl Key {
     }
 }
 
-/// A failure of the secret store. Holds only descriptions, never secret bytes.
+/// A failure of the secret store. Holds only descriptions, never secret bytes. What to do about each
+/// is `error::storage::hint`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
-    /// No usable store: no Secret Service on the session bus, no D-Bus, keyring locked.
+    /// The OS keyring cannot be used, and bcsetup can tell what is missing.
+    #[error("{0}")]
+    Keyring(Missing),
+    /// No usable store, for a reason bcsetup cannot name more precisely (no answer in time, an
+    /// unexpected answer from the platform).
     #[error("the OS keyring is not available: {0}")]
     Unavailable(String),
     /// The store answered but the operation failed.
@@ -81,25 +86,36 @@ pub enum StoreError {
     Busy(String),
 }
 
-impl StoreError {
-    /// What the user can do about it.
-    pub fn hint(&self) -> String {
-        match self {
-            StoreError::Unavailable(_) | StoreError::ReadBackMismatch(_) => {
-                "bcsetup needs an unlocked Secret Service (gnome-keyring, KeePassXC) on the D-Bus session bus; \
-                 unlock your keyring, or on a headless machine re-run with `--insecure-storage` to keep the \
-                 secret in a 0600 file instead"
-                    .into()
-            }
-            StoreError::Failed(_) | StoreError::BadEncoding => {
-                "your previous credentials were left as they were; check the keyring and retry".into()
-            }
-            StoreError::File(_) => "check the permissions of the config directory".into(),
-            StoreError::Busy(_) => "let that run finish (or end it), then retry; a lock never outlives its \
-                                    process, so nothing needs cleaning up"
-                .into(),
-        }
-    }
+/// What keeps the OS keyring (the Secret Service, on Linux and the BSDs) from keeping a secret, in the
+/// order a working keyring needs them: a session bus, a Secret Service on it, a default collection,
+/// that collection unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    /// No D-Bus session bus: `DBUS_SESSION_BUS_ADDRESS` unset, or nothing listens where it points.
+    #[error(
+        "the OS keyring cannot be reached: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is \
+         unset, or no bus listens where it points)"
+    )]
+    SessionBus,
+    /// A session bus, and no program that serves the Secret Service on it.
+    #[error(
+        "the OS keyring cannot be reached: the D-Bus session bus is up, but no Secret Service \
+         (gnome-keyring, KeePassXC) runs on it"
+    )]
+    SecretService,
+    /// A Secret Service without a default collection, the keyring new secrets go to.
+    #[error(
+        "the OS keyring has nowhere to keep secrets: the Secret Service runs, but has no default \
+         collection (keyring)"
+    )]
+    DefaultCollection,
+    /// The default collection is locked, and unlocking it was refused or impossible (no prompt can be
+    /// shown without a desktop).
+    #[error(
+        "the OS keyring is locked: its default collection was not unlocked (the unlock prompt was \
+         dismissed, or none could be shown)"
+    )]
+    Unlock,
 }
 
 /// A place to keep secrets by key. Missing is `Ok(None)`, not an error.
@@ -112,6 +128,11 @@ pub trait SecretStore {
     fn delete(&self, key: &Key) -> Result<bool, StoreError>;
     /// Which kind of store this is.
     fn kind(&self) -> StorageKind;
+    /// Whether the store can keep a secret now, checked without reading or writing any entry: `init`
+    /// asks before its first question, so a missing keyring is found before any answer is given.
+    fn ready(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Write a secret and read it back; only a matching read-back counts as stored. A locked keyring

@@ -282,6 +282,8 @@ fn the_browser_opener_inherits_no_secret() {
         "Reader account",
         "--scopes",
         "products",
+        // No keyring in this world: without the flag, `init` would ask about storage first.
+        "--insecure-storage",
     ];
     let mut cmd = env.std_cmd(&args);
     let path = std::env::var_os("PATH").unwrap_or_default();

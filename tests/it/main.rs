@@ -52,6 +52,9 @@ mod status;
 /// Stencil-CLI tokens: the preset stencil-cli needs, the advisory scope, theme slots; the
 /// Information & Settings proof when `/v2/store` answers without the scope.
 mod stencil;
+/// `init` checks the keyring before its first question: no D-Bus, no Secret Service, no default
+/// collection, locked; exit 6 at once without a terminal, a Quit-or-file menu on one.
+mod storage_first;
 /// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
 mod token_env_exec;
 /// Trust on disk: shared or foreign config directories, killed writes' temp files, odd keyring entries.

@@ -7,7 +7,7 @@ use crate::bigcommerce::classify::Observed;
 use crate::bigcommerce::report::Report;
 use crate::context::Context;
 use crate::domain::StorageKind;
-use crate::error::Error;
+use crate::error::{Error, Left};
 use crate::profile::Profile;
 use crate::store::{Key, SecretStore};
 use crate::text;
@@ -38,7 +38,22 @@ pub(super) fn commit(
         token: c.plan.access_token.as_secret(),
         client_secret: c.plan.client_secret.as_ref(),
     };
-    transaction::commit(ctx, store, profile(c), &secrets, previous)
+    transaction::commit(ctx, store, profile(c), &secrets, previous).map_err(|err| match err {
+        // Said only when it is true: a profile existed, and no rotation was left half-done (an undo
+        // that failed keeps the pending record, and has warned already).
+        Error::Storage(error) if c.existing.is_some() && !pending(ctx) => Error::StorageLeft {
+            error,
+            left: Left::PreviousCredentials,
+        },
+        other => other,
+    })
+}
+
+/// Whether profiles.toml still records an unfinished rotation of this profile (unknown counts as yes).
+fn pending(ctx: &Context) -> bool {
+    ctx.profiles()
+        .load()
+        .map_or(true, |p| p.pending.contains_key(&ctx.profile))
 }
 
 fn profile(c: &Commit<'_>) -> Profile {

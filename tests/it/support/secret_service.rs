@@ -12,6 +12,12 @@
 //! 4. a wait (at most [`STARTUP`]) until `org.freedesktop.secrets` has an owner and a `secret-tool`
 //!    store / lookup / clear round trip works.
 //!
+//! A test that breaks its keyring (locks it, stops it) starts one of its own instead: `private` is the
+//! same setup; `private_without_keyring` stops after step 2, `private_without_default_collection` starts
+//! gnome-keyring without `--unlock` (so no `login` collection), and
+//! `private_with_dangling_default_collection` adds a second daemon that leaves the `default` alias naming
+//! a collection the first cannot serve (see [`Keyring`]).
+//!
 //! The variables go only on child processes ([`SecretService::envs`]); the test process's environment,
 //! `HOME` and the developer's own bus are never touched. The daemons also lose `DISPLAY` and
 //! `WAYLAND_DISPLAY`, so nothing can open a window on a developer's desktop.
@@ -44,6 +50,22 @@ const STARTUP: Duration = Duration::from_secs(10);
 const PASSWORD: &str = "bcsetup-test-keyring";
 /// The variable that turns "skip" into "fail" (set it in CI).
 const REQUIRE: &str = "BCSETUP_REQUIRE_SECRET_SERVICE";
+
+/// What a private instance runs on its bus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyring {
+    /// gnome-keyring with its `login` collection created and unlocked (the default alias).
+    Unlocked,
+    /// No Secret Service at all: a session bus nobody serves `org.freedesktop.secrets` on.
+    Absent,
+    /// gnome-keyring on a fresh data dir, started without `--unlock`: no collection but `session`, so
+    /// the `default` alias names nothing.
+    NoDefault,
+    /// `NoDefault`, then a second `gnome-keyring-daemon --unlock` that cannot take the bus name but
+    /// writes `login.keyring`: the first daemon then answers the `default` alias with a collection it
+    /// has no object for (`UnknownMethod … /collection/login`), as a user who followed an old hint met.
+    Dangling,
+}
 
 /// Kills the daemons and removes the dir once stdin reaches end of file, i.e. when the test process is gone.
 const WATCHDOG: &str = r#"
@@ -81,7 +103,7 @@ impl SecretService {
     /// The process-wide instance, started on first use; `None` (after one stderr message) when unavailable.
     pub fn shared() -> Option<&'static SecretService> {
         let started = SHARED.get_or_init(|| {
-            let started = start();
+            let started = start(Keyring::Unlocked);
             if let Err(reason) = &started
                 && !required()
             {
@@ -107,17 +129,24 @@ impl SecretService {
     /// A private instance with its own bus and keyring, for tests that lock or stop it; `None` (or a
     /// panic under the require variable) as for `shared`.
     pub fn private() -> Option<SecretService> {
-        match start() {
-            Ok(service) => Some(service),
-            Err(reason) if required() => panic!("{REQUIRE}=1 but the Secret Service did not start: {reason}"),
-            Err(reason) => {
-                let _ = writeln!(
-                    io::stderr(),
-                    "warning: skipping a private Secret Service test: {reason}"
-                );
-                None
-            }
-        }
+        private_with(Keyring::Unlocked)
+    }
+
+    /// A private session bus with no Secret Service on it; `None` as for `private`.
+    pub fn private_without_keyring() -> Option<SecretService> {
+        private_with(Keyring::Absent)
+    }
+
+    /// A private gnome-keyring that has no default collection (never unlocked, so never created);
+    /// `None` as for `private`.
+    pub fn private_without_default_collection() -> Option<SecretService> {
+        private_with(Keyring::NoDefault)
+    }
+
+    /// A private gnome-keyring whose `default` alias names a collection it cannot serve (see
+    /// `Keyring::Dangling`); `None` as for `private`.
+    pub fn private_with_dangling_default_collection() -> Option<SecretService> {
+        private_with(Keyring::Dangling)
     }
 
     /// Locks the login collection, as a screen lock does; reads then need an unlock prompt.
@@ -259,6 +288,22 @@ impl SecretService {
     }
 }
 
+/// A private instance running `keyring`; `None` (after a message) when it cannot start, or a panic
+/// under the require variable.
+fn private_with(keyring: Keyring) -> Option<SecretService> {
+    match start(keyring) {
+        Ok(service) => Some(service),
+        Err(reason) if required() => panic!("{REQUIRE}=1 but the Secret Service did not start: {reason}"),
+        Err(reason) => {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: skipping a private Secret Service test: {reason}"
+            );
+            None
+        }
+    }
+}
+
 #[allow(clippy::disallowed_methods, reason = "a test switch of the test support")]
 fn required() -> bool {
     std::env::var_os(REQUIRE).is_some_and(|value| value == "1")
@@ -280,7 +325,7 @@ fn missing_tools() -> Vec<&'static str> {
 }
 
 /// Starts the watchdog, the bus and gnome-keyring, then checks a round trip.
-fn start() -> Result<SecretService, String> {
+fn start(keyring: Keyring) -> Result<SecretService, String> {
     if !cfg!(any(
         target_os = "linux",
         target_os = "freebsd",
@@ -315,7 +360,7 @@ fn start() -> Result<SecretService, String> {
         _watchdog: watchdog,
     };
     let mut daemons = Vec::new();
-    let started = service.start_daemons(&mut daemons);
+    let started = service.start_daemons(keyring, &mut daemons);
     if started.is_err() {
         for (_, child) in &mut daemons {
             // Best effort: the watchdog kills them at exit anyway.
@@ -331,7 +376,11 @@ fn start() -> Result<SecretService, String> {
 fn logs(bus_path: &Path) -> String {
     let dir = bus_path.parent().unwrap_or(bus_path);
     let mut text = String::new();
-    for name in ["dbus-daemon.log", "gnome-keyring-daemon.log"] {
+    for name in [
+        "dbus-daemon.log",
+        "gnome-keyring-daemon.log",
+        "gnome-keyring-daemon-2.log",
+    ] {
         if let Ok(log) = fs::read_to_string(dir.join(name))
             && !log.trim().is_empty()
         {
@@ -343,7 +392,11 @@ fn logs(bus_path: &Path) -> String {
 }
 
 impl SecretService {
-    fn start_daemons(&self, daemons: &mut Vec<(&'static str, Child)>) -> Result<(), String> {
+    fn start_daemons(
+        &self,
+        keyring: Keyring,
+        daemons: &mut Vec<(&'static str, Child)>,
+    ) -> Result<(), String> {
         let deadline = Instant::now() + STARTUP;
         for dir in [self.dir.clone(), self.dir.join("data"), self.dir.join("run")] {
             private_dir(&dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
@@ -358,15 +411,78 @@ impl SecretService {
         wait_until(deadline, daemons, "the bus socket", || {
             self.dir.join("bus").exists()
         })?;
-        let mut keyring = self.command("gnome-keyring-daemon");
-        keyring.args(["--unlock", "--foreground", "--components=secrets"]);
-        daemons.push((
-            "gnome-keyring-daemon",
-            self.spawn_daemon(keyring, Some(PASSWORD))?,
-        ));
+        if keyring == Keyring::Absent {
+            return Ok(());
+        }
+        let unlocked = keyring == Keyring::Unlocked;
+        if keyring == Keyring::Dangling {
+            // gnome-keyring watches its keyrings dir only if it exists when it starts; a user who ever
+            // had a keyring has it.
+            let keyrings = self.dir.join("data/keyrings");
+            private_dir(&keyrings)
+                .map_err(|error| format!("cannot create {}: {error}", keyrings.display()))?;
+        }
+        let mut daemon = self.command("gnome-keyring-daemon");
+        daemon.args(["--foreground", "--components=secrets"]);
+        if unlocked {
+            daemon.arg("--unlock");
+        }
+        let password = unlocked.then_some(PASSWORD);
+        daemons.push(("gnome-keyring-daemon", self.spawn_daemon(daemon, password)?));
         wait_until(deadline, daemons, "org.freedesktop.secrets on the bus", || {
             self.secrets_owned()
         })?;
+        match keyring {
+            Keyring::Unlocked => self.round_trip(),
+            Keyring::Dangling => self.dangle(deadline, daemons),
+            Keyring::Absent | Keyring::NoDefault => Ok(()),
+        }
+    }
+
+    /// A second daemon creates `login.keyring` on disk; wait until the first one, which keeps the bus
+    /// name, answers the `default` alias with it.
+    fn dangle(&self, deadline: Instant, daemons: &mut Vec<(&'static str, Child)>) -> Result<(), String> {
+        let mut second = self.command("gnome-keyring-daemon");
+        second.args(["--foreground", "--components=secrets", "--unlock"]);
+        let child = self.spawn_daemon_as(second, Some(PASSWORD), "gnome-keyring-daemon-2")?;
+        daemons.push(("gnome-keyring-daemon (second)", child));
+        // The first daemon rescans its keyrings dir when the dir's mtime changes, compared in whole
+        // seconds, so a file written in the second it started is never seen; and a rescan during the
+        // second daemon's write finds a torn file. So: move the mtime on, a second at a time, until
+        // the first daemon answers with the new collection.
+        let keyrings = self.dir.join("data/keyrings");
+        let mut later = std::time::SystemTime::now();
+        wait_until(deadline, daemons, "a dangling `default` alias", || {
+            if self.default_alias().contains("/collection/login") {
+                return true;
+            }
+            later += Duration::from_secs(1);
+            let _ = File::open(&keyrings).and_then(|dir| dir.set_modified(later));
+            thread::sleep(Duration::from_millis(50));
+            false
+        })
+    }
+
+    /// What `ReadAlias("default")` answers (`dbus-send`'s reply text).
+    fn default_alias(&self) -> String {
+        let mut command = self.command("dbus-send");
+        command.args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.ReadAlias",
+            "string:default",
+        ]);
+        command.stdin(Stdio::null()).stderr(Stdio::null());
+        command
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A `secret-tool` store / lookup / clear of a probe item.
+    fn round_trip(&self) -> Result<(), String> {
         self.try_store("bcsetup-sandbox", "probe", "round trip")?;
         let found = self.try_lookup("bcsetup-sandbox", "probe")?;
         if found.as_deref() != Some("round trip") {
@@ -380,8 +496,20 @@ impl SecretService {
     }
 
     /// Spawns a daemon with its stderr in `DIR/<program>.log` and its pid in `DIR/<program>.pid`.
-    fn spawn_daemon(&self, mut command: Command, stdin: Option<&str>) -> Result<Child, String> {
+    fn spawn_daemon(&self, command: Command, stdin: Option<&str>) -> Result<Child, String> {
         let program = command.get_program().to_string_lossy().into_owned();
+        self.spawn_daemon_as(command, stdin, &program)
+    }
+
+    /// Spawns a daemon with its stderr in `DIR/<name>.log` and its pid in `DIR/<name>.pid` (which the
+    /// watchdog kills).
+    fn spawn_daemon_as(
+        &self,
+        mut command: Command,
+        stdin: Option<&str>,
+        name: &str,
+    ) -> Result<Child, String> {
+        let program = name;
         let log = File::create(self.dir.join(format!("{program}.log")))
             .map_err(|error| format!("cannot create {program}.log: {error}"))?;
         let input = stdin.map_or_else(Stdio::null, |_| Stdio::piped());
