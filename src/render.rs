@@ -203,7 +203,7 @@ mod tests {
             rotated_at: None,
             verified_at: None,
         };
-        let mut profiles = Profiles::default();
+        let mut profiles = crate::profile::Profiles::default();
         profiles
             .profiles
             .insert(ProfileName::parse("shop").unwrap(), profile);
