@@ -49,6 +49,9 @@ mod status;
 /// Stencil-CLI tokens: the preset stencil-cli needs, the advisory scope, theme slots; the
 /// Information & Settings proof when `/v2/store` answers without the scope.
 mod stencil;
+/// The terminal after a run ends early (Ctrl-C, Esc, signals: mode and echo restored) and the
+/// calm line a cancel ends with.
+mod terminal;
 /// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
 mod token_env_exec;
 /// Trust on disk: shared or foreign config directories, killed writes' temp files, odd keyring entries.
