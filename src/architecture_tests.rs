@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. A module may use only modules of lower layers (and itself).
 const LAYERS: &[&[&str]] = &[
-    &["domain", "atomic", "lock", "text"],
+    &["domain", "atomic", "lock", "text", "terminal"],
     &["bigcommerce"],
     &["store"],
     &["error"],

@@ -166,7 +166,7 @@ impl Context {
         let interactive =
             !global.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         let prompter: Option<Box<dyn Prompter>> = if interactive {
-            Some(Box::new(DialoguerPrompter::default()))
+            Some(Box::new(DialoguerPrompter::new()))
         } else {
             None
         };
@@ -234,7 +234,18 @@ impl Context {
             "the prompter is already borrowed"
         );
         let slot = self.prompter.try_borrow_mut().ok()?;
-        RefMut::filter_map(slot, Option::as_deref_mut).ok()
+        let prompter = RefMut::filter_map(slot, Option::as_deref_mut).ok()?;
+        // A run that asks watches signals from its first question on, so a signal at a prompt
+        // restores the terminal. Only then: `exec`, which never asks, forwards signals itself.
+        self.watch_signals();
+        Some(prompter)
+    }
+
+    /// End the run at once, restoring the terminal, on SIGINT, SIGTERM or SIGHUP (outside a
+    /// save: `interrupt::critical`); the signal is told as a cancel (with `--json`, the error object).
+    pub(crate) fn watch_signals(&self) {
+        let printer = self.printer;
+        crate::interrupt::install(move |err| printer.error(err));
     }
 
     /// Replace the keyring with another store (in-process tests use the memory store).

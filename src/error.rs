@@ -68,9 +68,13 @@ pub enum Error {
         /// The profiles in profiles.toml, in their order there.
         existing: Vec<String>,
     },
-    /// Ctrl-C or Esc at a prompt, or Cancel. Exit 130.
-    #[error("interrupted")]
+    /// Ctrl-C or Esc at a prompt, SIGINT, a Cancel item, No at a confirmation. Exit 130. Shown as
+    /// one calm line that says what was kept (`cancelled: nothing was saved`), never as an error.
+    #[error("{}", crate::terminal::cancelled())]
     Interrupted,
+    /// SIGTERM or SIGHUP (N) ended the run at once, outside a save. Exit 128+N; shown like a cancel.
+    #[error("{}", crate::terminal::stopped(*.0))]
+    Stopped(i32),
     /// A termination signal arrived while `init` was saving; the save finished first. Exit 128+N.
     #[error("interrupted by signal {0}")]
     Signalled(i32),
@@ -104,7 +108,7 @@ impl Error {
             Error::Storage(_) | Error::StorageLeft { .. } => 6,
             Error::ProfileNotFound { .. } => 7,
             Error::Interrupted => 130,
-            Error::Signalled(signal) => signal_exit_code(*signal),
+            Error::Signalled(signal) | Error::Stopped(signal) => signal_exit_code(*signal),
             Error::Internal(_) => 1,
         }
     }
@@ -118,7 +122,7 @@ impl Error {
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) | Error::StorageLeft { .. } => "storage",
             Error::ProfileNotFound { .. } => "profile_not_found",
-            Error::Interrupted | Error::Signalled(_) => "interrupted",
+            Error::Interrupted | Error::Signalled(_) | Error::Stopped(_) => "interrupted",
             Error::Child(_) => "child_exit",
             Error::CommandNotRun { code: 127, .. } => "command_not_found",
             Error::CommandNotRun { .. } => "command_not_executable",
@@ -154,9 +158,26 @@ impl Error {
                     .into(),
             ),
             Error::CommandNotRun { .. } => Some("check that the file is a program and is executable".into()),
-            Error::Input(_) | Error::Interrupted | Error::Signalled(_) | Error::Child(_) | Error::Internal(_) => {
-                None
-            }
+            Error::Input(_)
+            | Error::Interrupted
+            | Error::Signalled(_)
+            | Error::Stopped(_)
+            | Error::Child(_)
+            | Error::Internal(_) => None,
+        }
+    }
+
+    /// A cancel, or a signal that ended the run at once: told in one calm line, not as an error.
+    pub fn is_cancel(&self) -> bool {
+        matches!(self, Error::Interrupted | Error::Stopped(_))
+    }
+
+    /// The error for a signal that ends the run at once: SIGINT is a cancel like Ctrl-C at a prompt.
+    pub fn for_signal(signal: i32) -> Self {
+        if signal == 2 {
+            Error::Interrupted
+        } else {
+            Error::Stopped(signal)
         }
     }
 
@@ -323,6 +344,9 @@ mod tests {
         assert_eq!(Error::Interrupted.exit_code(), 130);
         assert_eq!(Error::Signalled(15).exit_code(), 143);
         assert_eq!(Error::Signalled(1).exit_code(), 129);
+        assert_eq!(Error::for_signal(2).exit_code(), 130);
+        assert_eq!(Error::for_signal(15).exit_code(), 143);
+        assert_eq!(Error::for_signal(1).kind(), "interrupted");
         assert_eq!(signal_exit_code(2), 130);
         assert_eq!(Error::Internal(anyhow::anyhow!("boom")).exit_code(), 1);
         let rejected = Error::Verification {

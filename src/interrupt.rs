@@ -1,24 +1,35 @@
-//! Ctrl-C, SIGTERM and SIGHUP during `init`: outside the commit they end the run at once with exit
-//! 130 (128 + signal for the others) after restoring the terminal's cursor, since nothing has been
-//! written yet. Inside the commit (secret write → read-back → metadata) they are held until the
-//! commit has finished or rolled back, so a profile is never left half-written.
+//! SIGINT, SIGTERM and SIGHUP during `init`, and in any run from its first prompt on: outside the
+//! commit they end the run at once with exit 130 (128 + signal for the others), after the terminal's
+//! mode and cursor are restored (`terminal::restore`) and `farewell` has told the user. Inside the
+//! commit (secret write → read-back → metadata) they are held until the commit has finished or
+//! rolled back, so a profile is never left half-written.
+//!
+//! Ctrl-C at a menu or a text prompt is a key, not a signal: the prompt ends with
+//! `Error::Interrupted` and the run ends through its error path. console also raises SIGINT for
+//! it, which is ignored here (it comes from bcsetup's own pid), so the run ends once, in one place.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
-use crate::error::signal_exit_code as exit_code;
+use crate::error::{Error, signal_exit_code as exit_code};
 
 static CRITICAL: AtomicBool = AtomicBool::new(false);
 static PENDING: AtomicI32 = AtomicI32::new(0);
 
-/// Start watching for termination signals (once per process; later calls do nothing).
-pub(crate) fn install() {
+/// Start watching for termination signals (once per process; later calls do nothing). `farewell`
+/// tells the user about a signal that ends the run at once (the error for it, printed as a cancel).
+pub(crate) fn install(farewell: impl Fn(&Error) + Send + Sync + 'static) {
     #[cfg(unix)]
-    unix::install();
+    unix::install(std::sync::Arc::new(farewell));
+    #[cfg(not(unix))]
+    let _ = farewell;
 }
 
 /// Run `f` with termination signals held until it returns; returns the signal that arrived meanwhile.
 pub(crate) fn critical<T>(f: impl FnOnce() -> T) -> (T, Option<i32>) {
     CRITICAL.store(true, Ordering::SeqCst);
+    // What a run ended in here (after `GRACE`, or a second signal) leaves; the caller says what
+    // its outcome left once `f` returned.
+    crate::terminal::cancel_keeps("the save was cut short; the next bcsetup run completes or undoes it");
     let value = f();
     CRITICAL.store(false, Ordering::SeqCst);
     let pending = PENDING.swap(0, Ordering::SeqCst);
@@ -41,39 +52,58 @@ fn on_signal(signal: i32) -> Option<u8> {
 
 #[cfg(unix)]
 mod unix {
-    use std::sync::Once;
+    use std::sync::{Arc, Once};
 
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    use signal_hook::iterator::Signals;
+    use signal_hook::iterator::SignalsInfo;
+    use signal_hook::iterator::exfiltrator::WithOrigin;
+    use signal_hook::iterator::exfiltrator::origin::Origin;
+
+    use crate::error::Error;
+
+    type Farewell = Arc<dyn Fn(&Error) + Send + Sync>;
 
     static ONCE: Once = Once::new();
 
-    pub(super) fn install() {
+    pub(super) fn install(farewell: Farewell) {
         ONCE.call_once(|| {
-            let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            let Ok(mut signals) = SignalsInfo::<WithOrigin>::new([SIGINT, SIGTERM, SIGHUP]) else {
                 return;
             };
             std::thread::spawn(move || {
-                for signal in signals.forever() {
+                for origin in signals.forever() {
+                    if raised_by_a_prompt(&origin) {
+                        continue;
+                    }
+                    let signal = origin.signal;
                     let Some(code) = super::on_signal(signal) else {
                         // Held: if the critical section is stuck (a hung keyring call), end anyway.
+                        let farewell = Arc::clone(&farewell);
                         std::thread::spawn(move || {
                             std::thread::sleep(super::GRACE);
-                            leave(super::exit_code(signal));
+                            leave(signal, super::exit_code(signal), &*farewell);
                         });
                         continue;
                     };
-                    leave(code);
+                    leave(signal, code, &*farewell);
                 }
             });
         });
     }
 
-    /// Restore the cursor a prompt may have hidden, and exit.
-    fn leave(code: u8) {
-        let term = console::Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("\ninterrupted");
+    /// console raises SIGINT in bcsetup itself when a prompt reads Ctrl-C as a key; that prompt
+    /// already ends with `Error::Interrupted`.
+    fn raised_by_a_prompt(origin: &Origin) -> bool {
+        origin.signal == SIGINT
+            && origin
+                .process
+                .is_some_and(|sender| u32::try_from(sender.pid).ok() == Some(std::process::id()))
+    }
+
+    /// Restore the terminal's mode and cursor, say why the run ends, and exit.
+    fn leave(signal: i32, code: u8, farewell: &(dyn Fn(&Error) + Send + Sync)) {
+        crate::terminal::restore();
+        farewell(&Error::for_signal(signal));
         #[allow(clippy::exit)] // the main thread is blocked in a prompt, a request or a stuck store call
         std::process::exit(i32::from(code));
     }

@@ -1,7 +1,7 @@
 //! bcsetup: create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 //!
 //! Layers, lowest first (ARCHITECTURE.md; `architecture_tests.rs` checks that every reference points
-//! down): `domain`, `atomic`, `lock` and `text`; `bigcommerce` (the API: validated types, scope
+//! down): `domain`, `atomic`, `lock`, `text` and `terminal`; `bigcommerce` (the API: validated types, scope
 //! catalog, probe plan, runner, judgement); `store` (secrets); `error` (every failure → exit code, kind, hint); `output`,
 //! `prompter`, `interrupt`, `profile`; `render`, `checklist`, `cli`; `context`; `transaction`,
 //! `prover`, `wizard`; `stored`; `commands`, one file per subcommand; and this file, which runs them.
@@ -26,6 +26,7 @@ mod prompter;
 mod prover;
 mod render;
 mod stored;
+mod terminal;
 mod text;
 mod transaction;
 mod wizard;

@@ -16,6 +16,7 @@ use console::style;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::terminal;
 use crate::text;
 
 /// Where and how to print.
@@ -95,7 +96,8 @@ impl Printer {
     }
 
     /// Report an error: `error: …` and an optional `hint: …` on stderr; with `--json` also the
-    /// error object (and the verification report, when there is one) on stdout.
+    /// error object (and the verification report, when there is one) on stdout. A cancel is one
+    /// calm line of its own instead (`terminal::last_line`), still an error object with `--json`.
     pub(crate) fn error(self, err: &Error) {
         if self.json {
             let mut error = serde_json::json!({
@@ -118,7 +120,11 @@ impl Printer {
             doc["error"] = error;
             self.json(&doc);
         }
-        self.problem(err);
+        if err.is_cancel() {
+            terminal::last_line(&err.to_string());
+        } else {
+            self.problem(err);
+        }
     }
 
     /// An error for people only (stderr), e.g. one the wizard recovers from.

@@ -27,7 +27,7 @@ use save::{Commit, commit, finish, remove_old_storage};
 
 /// Run the wizard (or its unattended form).
 pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
-    crate::interrupt::install();
+    ctx.watch_signals();
     // Before the first question: a second run on the same profile waits here (bounded), not after
     // the user has answered everything.
     let owner = Owner::acquire(ctx)?;
@@ -35,6 +35,11 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     // Without a terminal its failure waits for the inputs' check (`kind` below), before any request.
     let chosen = storage::choose(args, ctx)?;
     let existing = Existing::load(ctx)?;
+    crate::terminal::cancel_keeps(if existing.is_some() {
+        "the previous credentials were kept"
+    } else {
+        "nothing was saved"
+    });
     let mut defaults = Defaults::default();
     if let Some(old) = &existing {
         match interactive::existing(args, ctx, old)? {
@@ -81,6 +86,7 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         })
     });
     saved?;
+    crate::terminal::cancel_keeps("the new credentials were saved");
     finish(ctx, &change);
     if let Some(signal) = signal {
         ctx.printer

@@ -91,10 +91,12 @@ fn confirm(args: &RemoveArgs, ctx: &Context, profile: &Profile) -> Result<(), Er
         "Remove profile `{}` (store {}, account `{}`) and its secrets from this computer?",
         ctx.profile, profile.store_hash, profile.account_name
     );
+    crate::terminal::cancel_keeps("nothing was removed");
     if p.confirm(&question, false)? {
+        // From here a signal may end the run halfway through the removal: its line says no more.
+        crate::terminal::cancel_keeps("");
         return Ok(());
     }
-    ctx.printer.info("Nothing was removed.");
     // Declining is a cancel, as in `init`'s rotation prompt.
     Err(Error::Interrupted)
 }

@@ -55,6 +55,9 @@ mod stencil;
 /// `init` checks the keyring before its first question: no D-Bus, no Secret Service, no default
 /// collection, locked; exit 6 at once without a terminal, a Quit-or-file menu on one.
 mod storage_first;
+/// The terminal after a run ends early (Ctrl-C, Esc, signals: mode and echo restored) and the
+/// calm line a cancel ends with.
+mod terminal;
 /// `token`, `env`, `exec`: credentials for other programs, two profiles side by side, exit 7.
 mod token_env_exec;
 /// Trust on disk: shared or foreign config directories, killed writes' temp files, odd keyring entries.
