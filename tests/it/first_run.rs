@@ -97,8 +97,9 @@ fn a_typed_path_expands_the_tilde_and_completes_with_tab() {
 
 #[test]
 fn the_opening_line_is_not_said_with_quiet_or_json() {
+    // No keyring in this world: file storage, so the first thing asked is the token type.
     let env = TestEnv::new();
-    let mut said = Pty::spawn(&env, &["init"]);
+    let mut said = Pty::spawn(&env, &["init", "--insecure-storage"]);
     said.expect("Token type");
     said.send(CTRL_C);
     let (code, screen) = said.finish();
@@ -108,7 +109,7 @@ fn the_opening_line_is_not_said_with_quiet_or_json() {
         "{screen}"
     );
     for flag in ["--quiet", "--json"] {
-        let mut pty = Pty::spawn(&env, &["init", flag]);
+        let mut pty = Pty::spawn(&env, &["init", "--insecure-storage", flag]);
         pty.expect("Token type");
         pty.send(CTRL_C);
         let (code, screen) = pty.finish();

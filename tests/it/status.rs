@@ -50,10 +50,13 @@ fn status_lists_profiles_without_network_or_keyring() {
 fn the_status_screen_keeps_its_columns_apart() {
     let mut env = TestEnv::new();
     let token = env.token("SENTINELstat0002", TokenSpec::all(STORE, Level::ReadOnly));
-    let init = env.init(&token, &["--access", "read-only", "--insecure-storage"]);
-    assert_eq!(init.code, 0, "{}", init.stderr);
-    env.init_offline("a-longer-profile-name", STORE, &token, &["--insecure-storage"]);
-    let out = env.run(&["status"], "");
+    // Fixed names (not the env's unique one): the columns' widths depend on them.
+    for profile in ["shop", "a-longer-profile-name"] {
+        env.init_offline(profile, STORE, &token, &["--insecure-storage"]);
+    }
+    let verify = env.run(&["verify", "--profile", "shop"], "");
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    let out = env.run(&["status", "--profile", "shop"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     let mut settings = crate::support::snapshot::settings(&env);
     settings.add_filter(r"\b\d+[smhd]\b", "[AGE]");

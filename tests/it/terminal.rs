@@ -14,7 +14,7 @@ use nix::sys::termios::{LocalFlags, Termios, tcgetattr};
 use nix::unistd::Pid;
 
 use crate::keyring_env;
-use crate::support::pty::{CTRL_C, DOWN, ENTER, ESC, Pty, UP};
+use crate::support::pty::{CTRL_C, ENTER, ESC, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, STORE, TestEnv, TokenSpec};
 
 /// `init` with every choice before the credentials given as flags: the next prompt is the
@@ -90,9 +90,8 @@ fn type_abc(pty: &mut Pty) {
 
 /// Up to the hidden token prompt, with echo off and part of a token typed.
 fn at_the_hidden_prompt(pty: &mut Pty) {
-    pty.expect("The credentials shown after Save");
-    pty.send(DOWN);
-    pty.send(ENTER);
+    pty.expect(SHOWN_ONCE);
+    pty.send(ENTER); // "Paste them", the default without a file in Downloads
     pty.expect("Access token (hidden)");
     pty.wait_for_echo_off();
     pty.send("SENTINELpartial");
