@@ -72,6 +72,10 @@ pub enum Error {
     /// one calm line that says what was kept (`cancelled: nothing was saved`), never as an error.
     #[error("{}", crate::terminal::cancelled())]
     Interrupted,
+    /// The user chose Cancel at the menu shown under this failure, which was printed already: the run
+    /// ends with the failure's code, kind and JSON object, and is told as a cancel's calm line.
+    #[error("{0}")]
+    Declined(Box<Error>),
     /// SIGTERM or SIGHUP (N) ended the run at once, outside a save. Exit 128+N; shown like a cancel.
     #[error("{}", crate::terminal::stopped(*.0))]
     Stopped(i32),
@@ -110,6 +114,7 @@ impl Error {
             Error::Interrupted => 130,
             Error::Signalled(signal) | Error::Stopped(signal) => signal_exit_code(*signal),
             Error::Internal(_) => 1,
+            Error::Declined(shown) => shown.exit_code(),
         }
     }
 
@@ -127,6 +132,7 @@ impl Error {
             Error::CommandNotRun { code: 127, .. } => "command_not_found",
             Error::CommandNotRun { .. } => "command_not_executable",
             Error::Internal(_) => "internal",
+            Error::Declined(shown) => shown.kind(),
         }
     }
 
@@ -158,6 +164,7 @@ impl Error {
                     .into(),
             ),
             Error::CommandNotRun { .. } => Some("check that the file is a program and is executable".into()),
+            Error::Declined(shown) => shown.hint(),
             Error::Input(_)
             | Error::Interrupted
             | Error::Signalled(_)
@@ -169,7 +176,15 @@ impl Error {
 
     /// A cancel, or a signal that ended the run at once: told in one calm line, not as an error.
     pub fn is_cancel(&self) -> bool {
-        matches!(self, Error::Interrupted | Error::Stopped(_))
+        matches!(self, Error::Interrupted | Error::Stopped(_) | Error::Declined(_))
+    }
+
+    /// The calm line a cancel ends with (`is_cancel`).
+    pub fn calm_line(&self) -> String {
+        match self {
+            Error::Declined(_) => crate::terminal::cancelled(),
+            other => other.to_string(),
+        }
     }
 
     /// The error for a signal that ends the run at once: SIGINT is a cancel like Ctrl-C at a prompt.
@@ -188,6 +203,7 @@ impl Error {
                 failure: VerifyFailure::ProbeChangedData { accepted },
                 ..
             } => accepted,
+            Error::Declined(shown) => shown.accepted(),
             _ => &[],
         }
     }
@@ -196,6 +212,7 @@ impl Error {
     pub fn report(&self) -> Option<&Report> {
         match self {
             Error::Verification { report, .. } => report.as_deref(),
+            Error::Declined(shown) => shown.report(),
             _ => None,
         }
     }

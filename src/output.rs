@@ -121,7 +121,7 @@ impl Printer {
             self.json(&doc);
         }
         if err.is_cancel() {
-            terminal::last_line(&err.to_string());
+            terminal::last_line(&err.calm_line());
         } else {
             self.problem(err);
         }

@@ -166,7 +166,8 @@ fn prove_until_done(args: &InitArgs, ctx: &Context, plan: &mut InitPlan) -> Resu
         };
         ctx.printer.problem(&err);
         let Some(remedy) = interactive::recover(menu, plan, &ctx.api_base, &mut *p)? else {
-            return Err(err);
+            // Shown just above: the run ends with its code, told as a cancel, not printed again.
+            return Err(Error::Declined(Box::new(err)));
         };
         same_token = remedy == Remedy::ChangeWanted;
         // A token typed again may be what was given as the account name or client ID.

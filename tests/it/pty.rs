@@ -159,6 +159,14 @@ fn rotation_keeps_the_old_token_when_the_new_one_fails_and_replaces_it_when_it_p
     pty.send(ENTER);
     let (code, screen) = pty.finish();
     assert_eq!(code, 3, "{screen}");
+    // The failure is told once, above the menu; the run then ends with a cancel's calm line.
+    assert_eq!(screen.matches("rejected the access token").count(), 1, "{screen}");
+    assert!(
+        screen
+            .trim_end()
+            .ends_with("cancelled: the previous credentials were kept"),
+        "{screen}"
+    );
     assert_eq!(env.keyring_token().as_deref(), Some(old.as_str()));
 
     // A new token that passes replaces it; then the old one is checked for revocation.

@@ -197,7 +197,10 @@ fn cancel_after_a_failure_gives_the_original_error() {
     replies.push(Reply::Pick(2)); // Cancel
     let ctx = w.terminal(&[], replies);
     let err = run(&ro("products"), &ctx).unwrap_err();
-    assert_eq!(err.kind(), "rejected");
+    assert_eq!((err.kind(), err.exit_code()), ("rejected", 3));
+    // Printed above the menu already: it ends as a cancel's calm line, not a second error.
+    assert!(err.is_cancel(), "{err:?}");
+    assert!(err.calm_line().starts_with("cancelled"), "{}", err.calm_line());
     assert_eq!(profile(&ctx), None);
 }
 
