@@ -4,33 +4,24 @@
 //! like `token`, and a missing profile naming the ones that exist. Each screen is pinned.
 
 use crate::keyring_env;
-use crate::support::pty::{CTRL_C, ENTER, Pty, SHOWN_ONCE, UP};
+use crate::support::pty::{CTRL_C, ENTER, PRESET, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, OTHER_STORE, STORE, TestEnv, TokenSpec};
 use crate::token_env_exec::with_profile;
 
 /// `init` with every choice before the credentials given as flags, stored without verification
 /// so that the screen ends with the credentials step.
-const SETTINGS: &[&str] = &[
-    "init",
-    "--token-type",
-    "api",
-    "--access",
-    "read-only",
-    "--store-hash",
-    STORE,
-    "--name",
-    "Reader account",
-    "--scopes",
-    "products",
-    "--no-verify",
-];
+fn settings() -> Vec<&'static str> {
+    let mut args = PRESET.to_vec();
+    args.push("--no-verify");
+    args
+}
 
 #[test]
 fn the_credentials_step_says_what_was_skipped() {
     let mut env = keyring_env!();
     let token = env.token("SENTINELfirstSkip1234", TokenSpec::all(STORE, Level::ReadOnly));
     let secret = env.secret("SENTINELfirstSecret99");
-    let mut pty = Pty::spawn(&env, SETTINGS);
+    let mut pty = Pty::spawn(&env, &settings());
     pty.expect("bcsetup asks for the credentials");
     pty.expect("/manage/settings/api-accounts");
     pty.expect(SHOWN_ONCE);
@@ -70,7 +61,7 @@ fn a_typed_path_expands_the_tilde_and_completes_with_tab() {
         format!("ACCESS TOKEN: {token}\nCLIENT NAME: Reader account\nCLIENT ID: cid42\n"),
     )
     .unwrap();
-    let mut args = SETTINGS.to_vec();
+    let mut args = settings();
     args.push("--insecure-storage");
     let mut pty = Pty::spawn(&env, &args);
     pty.expect("keeps them in a 0600 file without checking them (--no-verify)");

@@ -270,21 +270,9 @@ fn the_browser_opener_inherits_no_secret() {
     std::fs::write(&opener, script).unwrap();
     std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
 
-    let args = [
-        "init",
-        "--token-type",
-        "api",
-        "--access",
-        "read-only",
-        "--store-hash",
-        STORE,
-        "--name",
-        "Reader account",
-        "--scopes",
-        "products",
-        // No keyring in this world: without the flag, `init` would ask about storage first.
-        "--insecure-storage",
-    ];
+    // No keyring in this world: without the flag, `init` would ask about storage first.
+    let mut args = crate::support::pty::PRESET.to_vec();
+    args.push("--insecure-storage");
     let mut cmd = env.std_cmd(&args);
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![bin.clone()];

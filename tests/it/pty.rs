@@ -3,23 +3,8 @@
 //! checked for the token.
 
 use crate::keyring_env;
-use crate::support::pty::{CTRL_C, DOWN, ENTER, Pty, SHOWN_ONCE, UP};
+use crate::support::pty::{CTRL_C, DOWN, ENTER, PRESET, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, STORE, TokenSpec};
-
-/// `init` with every choice before the credentials given as flags.
-const PRESET: &[&str] = &[
-    "init",
-    "--token-type",
-    "api",
-    "--access",
-    "read-only",
-    "--store-hash",
-    STORE,
-    "--name",
-    "Reader account",
-    "--scopes",
-    "products",
-];
 
 /// Answer the first four steps: token type by arrow keys, a rejected short name then a good one,
 /// Modify, the default scopes.

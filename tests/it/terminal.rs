@@ -14,24 +14,8 @@ use nix::sys::termios::{LocalFlags, Termios, tcgetattr};
 use nix::unistd::Pid;
 
 use crate::keyring_env;
-use crate::support::pty::{CTRL_C, ENTER, ESC, Pty, SHOWN_ONCE, UP};
+use crate::support::pty::{CTRL_C, ENTER, ESC, PRESET, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, STORE, TestEnv, TokenSpec};
-
-/// `init` with every choice before the credentials given as flags: the next prompt is the
-/// credentials menu, then the hidden token prompt.
-const PRESET: &[&str] = &[
-    "init",
-    "--token-type",
-    "api",
-    "--access",
-    "read-only",
-    "--store-hash",
-    STORE,
-    "--name",
-    "Reader account",
-    "--scopes",
-    "products",
-];
 
 /// The PTY's master, kept open past the session: its mode can be read after bcsetup exits.
 fn master(pty: &Pty) -> std::fs::File {

@@ -18,6 +18,22 @@ pub const CTRL_C: &str = "\x03";
 /// The question of the credentials step.
 pub const SHOWN_ONCE: &str = "How do you want to give the credentials shown after Save?";
 
+/// `init` with every choice before the credentials given as flags (store `STORE`, read-only,
+/// Products): the first question is the credentials menu.
+pub const PRESET: &[&str] = &[
+    "init",
+    "--token-type",
+    "api",
+    "--access",
+    "read-only",
+    "--store-hash",
+    super::STORE,
+    "--name",
+    "Reader account",
+    "--scopes",
+    "products",
+];
+
 /// Columns of the test terminal (rows are 24; the screen rendering keeps every line).
 pub const COLS: u16 = 80;
 
