@@ -35,21 +35,9 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     // Without a terminal its failure waits for the inputs' check (`kind` below), before any request.
     let chosen = storage::choose(args, ctx)?;
     let existing = Existing::load(ctx)?;
-    crate::terminal::cancel_keeps(if existing.is_some() {
-        "the previous credentials were kept"
-    } else {
-        "nothing was saved"
-    });
-    let mut defaults = Defaults::default();
-    if let Some(old) = &existing {
-        match interactive::existing(args, ctx, old)? {
-            Choice::Rotate(access) => {
-                defaults = Defaults::from_profile(&old.profile);
-                defaults.access = access.or(defaults.access);
-            }
-            Choice::Reverify => return super::verify::run(&VerifyArgs::default(), ctx),
-        }
-    }
+    let Some(defaults) = rotation_defaults(args, ctx, existing.as_ref())? else {
+        return super::verify::run(&VerifyArgs::default(), ctx);
+    };
     let mut plan = resolve_plan(ctx, args, defaults, chosen.planned())?;
     let storage = chosen.kind()?;
     let store = ctx.store(storage);
@@ -94,6 +82,31 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         return Err(Error::Signalled(signal));
     }
     after_save(ctx, &plan, existing.as_ref())
+}
+
+/// What the answers start from: nothing for a new profile; for an existing one, after asking what
+/// to do with it, its settings (a rotation), or `None` when the user chose to re-verify it instead.
+fn rotation_defaults(
+    args: &InitArgs,
+    ctx: &Context,
+    existing: Option<&Existing>,
+) -> Result<Option<Defaults>, Error> {
+    crate::terminal::cancel_keeps(if existing.is_some() {
+        "the previous credentials were kept"
+    } else {
+        "nothing was saved"
+    });
+    let Some(old) = existing else {
+        return Ok(Some(Defaults::default()));
+    };
+    Ok(match interactive::existing(args, ctx, old)? {
+        Choice::Rotate(access) => {
+            let mut defaults = Defaults::from_profile(&old.profile);
+            defaults.access = access.or(defaults.access);
+            Some(defaults)
+        }
+        Choice::Reverify => None,
+    })
 }
 
 fn resolve_plan(

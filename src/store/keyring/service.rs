@@ -138,63 +138,37 @@ mod tests {
 
     #[test]
     fn each_missing_piece_is_named() {
+        use Missing::{DefaultCollection, SecretService, SessionBus, Unlock};
+        use Target::{Default, Service};
+        use secret_service::Error as Ss;
         let login = "Object does not exist at path “/org/freedesktop/secrets/collection/login”";
         let item = "Object does not exist at path “/org/freedesktop/secrets/collection/login/7”";
+        let unknown_method = |text| method_error("org.freedesktop.DBus.Error.UnknownMethod", text);
+        let no_service = method_error(
+            "org.freedesktop.DBus.Error.ServiceUnknown",
+            "The name org.freedesktop.secrets was not provided by any .service files",
+        );
+        let gone = Ss::Zbus(zbus::Error::FDO(Box::new(zbus::fdo::Error::UnknownObject(
+            login.into(),
+        ))));
         let cases = [
+            (Ss::Unavailable, Service, Some(SessionBus)),
+            (Ss::NoResult, Service, Some(DefaultCollection)),
+            (Ss::Prompt, Default, Some(Unlock)),
+            (no_service, Service, Some(SecretService)),
             (
-                secret_service::Error::Unavailable,
-                Target::Service,
-                Some(Missing::SessionBus),
+                Ss::ZbusFdo(zbus::fdo::Error::SpawnChildExited("exited".into())),
+                Service,
+                Some(SecretService),
             ),
-            (
-                secret_service::Error::NoResult,
-                Target::Service,
-                Some(Missing::DefaultCollection),
-            ),
-            (
-                secret_service::Error::Prompt,
-                Target::Default,
-                Some(Missing::Unlock),
-            ),
-            (
-                method_error(
-                    "org.freedesktop.DBus.Error.ServiceUnknown",
-                    "The name org.freedesktop.secrets was not provided by any .service files",
-                ),
-                Target::Service,
-                Some(Missing::SecretService),
-            ),
-            (
-                secret_service::Error::ZbusFdo(zbus::fdo::Error::SpawnChildExited("exited".into())),
-                Target::Service,
-                Some(Missing::SecretService),
-            ),
-            (
-                secret_service::Error::Zbus(zbus::Error::FDO(Box::new(zbus::fdo::Error::UnknownObject(
-                    login.into(),
-                )))),
-                Target::Service,
-                Some(Missing::DefaultCollection),
-            ),
-            (
-                method_error("org.freedesktop.DBus.Error.UnknownMethod", login),
-                Target::Service,
-                Some(Missing::DefaultCollection),
-            ),
-            (
-                method_error("org.freedesktop.DBus.Error.UnknownMethod", "no such method"),
-                Target::Default,
-                Some(Missing::DefaultCollection),
-            ),
+            (gone, Service, Some(DefaultCollection)),
+            (unknown_method(login), Service, Some(DefaultCollection)),
+            (unknown_method("no such method"), Default, Some(DefaultCollection)),
             // An item that vanished between a search and a read is not a missing collection.
-            (
-                method_error("org.freedesktop.DBus.Error.UnknownMethod", item),
-                Target::Service,
-                None,
-            ),
+            (unknown_method(item), Service, None),
             (
                 method_error("org.freedesktop.DBus.Error.NoReply", "timeout"),
-                Target::Service,
+                Service,
                 None,
             ),
         ];
