@@ -180,9 +180,21 @@ impl Line {
             0x15 => self.bytes.clear(),
             // Other control keys (Tab, Ctrl-D, Ctrl-Z) are never part of a secret.
             0x00..=0x1f => {}
-            _ => self.bytes.push(byte),
+            _ => self.push(byte),
         }
         Next::More
+    }
+
+    /// Grows by hand when full: a `Vec`'s own growth frees the old buffer without wiping it, which
+    /// would leave a copy of the secret typed so far in freed memory. Here the old buffer is wiped
+    /// as it drops.
+    fn push(&mut self, byte: u8) {
+        if self.bytes.len() == self.bytes.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity((self.bytes.capacity() * 2).max(64)));
+            bigger.extend_from_slice(&self.bytes);
+            self.bytes = bigger;
+        }
+        self.bytes.push(byte);
     }
 }
 
@@ -212,5 +224,23 @@ mod tests {
         assert_eq!(typed(b"abc\x03"), ("abc".into(), Next::Cancel));
         // Backspace removes a whole character, not one byte of it.
         assert_eq!(typed("aé\x7f\r".as_bytes()), ("a".into(), Next::Enter));
+    }
+
+    #[test]
+    fn a_long_line_grows_in_buffers_made_by_hand() {
+        let keys: Vec<u8> = (0..1000u16)
+            .map(|i| b'a' + u8::try_from(i % 26).unwrap())
+            .collect();
+        let mut line = Line::default();
+        let mut capacities = vec![line.bytes.capacity()];
+        for &key in &keys {
+            line.key(key);
+            if capacities.last() != Some(&line.bytes.capacity()) {
+                capacities.push(line.bytes.capacity());
+            }
+        }
+        assert_eq!(line.bytes.as_slice(), keys.as_slice());
+        // `push`'s own sizes; a `Vec` growing by itself would have gone through 8, 16 and 32.
+        assert_eq!(capacities, [0, 64, 128, 256, 512, 1024]);
     }
 }
