@@ -48,6 +48,16 @@ pub(crate) fn remove_stale_temps(path: &Path) {
 
 /// Replace `path` with `contents` atomically, leaving a 0600 file.
 pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, contents, None)
+}
+
+/// `write_atomic`, but the new file gets `mode` (set before the rename, so the file never has
+/// another) instead of 0600: a file bcsetup edits for another program keeps the permissions it had.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    mode: Option<fs::Permissions>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("the path has no parent directory"))?;
@@ -59,6 +69,9 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> 
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
+    if let Some(mode) = mode {
+        tmp.as_file().set_permissions(mode)?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     #[cfg(unix)]

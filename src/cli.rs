@@ -111,6 +111,19 @@ pub(crate) struct InitArgs {
     /// Import the .txt file the control panel downloaded (`-` reads it from stdin)
     #[arg(long, value_name = "PATH", conflicts_with = "access_token_stdin")]
     pub credentials_file: Option<PathBuf>,
+    /// Import the token stencil-cli keeps in a theme folder (secrets.stencil.json or .stencil)
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["access_token_stdin", "credentials_file"]
+    )]
+    pub from_stencil: Option<PathBuf>,
+    /// After --from-stencil's profile is saved, take the token out of the theme folder's file
+    #[arg(long, requires = "from_stencil", conflicts_with_all = ["keep_stencil_token", "no_verify"])]
+    pub remove_stencil_token: bool,
+    /// After --from-stencil, leave the theme folder's file as it is
+    #[arg(long, requires = "from_stencil")]
+    pub keep_stencil_token: bool,
     /// Confirm replacing an existing profile's credentials, and accept levels no probe can prove
     #[arg(long, short = 'y')]
     pub yes: bool,

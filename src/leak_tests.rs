@@ -70,6 +70,7 @@ fn init_plan_debug_redacts_both_secrets() {
         access_token: AccessToken::parse(&SecretString::from(TOKEN)).unwrap(),
         client_secret: Some(SecretString::from(SECRET)),
         source_file: Some(PathBuf::from("/tmp/api-credentials.txt")),
+        stencil: None,
     };
     assert_redacted("InitPlan", &plan);
     assert!(format!("{plan:?}").contains("REDACTED"), "{plan:?}");
@@ -114,6 +115,7 @@ fn resolve_with(
         downloads: None,
         can_open_browser: false,
         api_base: &crate::bigcommerce::client::ApiBase::default(),
+        lookup: &|_| Err("no storefront in unit tests".into()),
         opening: None,
     })
 }

@@ -185,6 +185,13 @@ pub(crate) fn token_answer(ctx: &Context, store: &StoreHash, token: &AccessToken
     Ok(evidence.answer(HOOKS).unwrap_or(Answer::Other(0)))
 }
 
+/// The store hash a storefront tells at its public `/admin/oauth/info` (no token sent), for
+/// `init --from-stencil`; the error says why not, for the user to give `--store-hash` instead.
+pub(crate) fn storefront_store_hash(info: &url::Url) -> Result<StoreHash, String> {
+    let runtime = runtime().map_err(|e| e.to_string())?;
+    runtime.block_on(crate::bigcommerce::storefront::ask_store_hash(info))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

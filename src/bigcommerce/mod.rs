@@ -13,7 +13,9 @@ pub mod probe;
 pub mod report;
 pub mod run;
 pub mod scopes;
+pub mod stencil_files;
 pub mod store_hash;
+pub mod storefront;
 pub mod token;
 
 use std::fmt;

@@ -5,6 +5,7 @@
 mod existing;
 mod interactive;
 mod save;
+mod stencil;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -39,6 +40,7 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
         return super::verify::run(&VerifyArgs::default(), ctx);
     };
     let mut plan = resolve_plan(ctx, args, defaults, chosen.planned())?;
+    stencil::tell(ctx, &plan);
     let storage = chosen.kind()?;
     let store = ctx.store(storage);
     // Read before any API quota is spent: it proves the store works, and it is what a failed save
@@ -75,13 +77,30 @@ pub(super) fn run(args: &InitArgs, ctx: &Context) -> Result<(), Error> {
     });
     saved?;
     crate::terminal::cancel_keeps("the new credentials were saved");
-    finish(ctx, &change);
+    done(args, ctx, &change, signal)?;
+    after_save(ctx, &plan, existing.as_ref())
+}
+
+/// Once saved: the summary or JSON document, a signal held during the save, and the theme folder's
+/// copy of the token, which may go only now that the keyring read it back (before the JSON document,
+/// which reports it; after the summary on a terminal).
+fn done(args: &InitArgs, ctx: &Context, change: &Commit<'_>, signal: Option<i32>) -> Result<(), Error> {
+    let json_first = ctx.printer.json && signal.is_none();
+    let outcome = if json_first {
+        stencil::take_out(args, ctx, change.plan)?
+    } else {
+        None
+    };
+    finish(ctx, change, outcome.as_ref().map(stencil::Outcome::json));
     if let Some(signal) = signal {
         ctx.printer
             .warn("interrupted while saving: the save was completed first, so nothing is half-written");
         return Err(Error::Signalled(signal));
     }
-    after_save(ctx, &plan, existing.as_ref())
+    if !json_first {
+        stencil::take_out(args, ctx, change.plan)?;
+    }
+    Ok(())
 }
 
 /// What the answers start from: nothing for a new profile; for an existing one, after asking what
@@ -129,6 +148,7 @@ fn resolve_plan(
         can_open_browser: can_open_browser(ctx),
         api_base: &ctx.api_base,
         opening: opening(ctx, args, storage),
+        lookup: &crate::prover::storefront_store_hash,
     })
 }
 

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use secrecy::zeroize::Zeroizing;
 
 use super::Defaults;
+use super::stencil::{self, SRC_STENCIL};
 use crate::bigcommerce::credentials_file::{self, CredentialsFile};
 use crate::bigcommerce::scopes::ScopeSet;
 use crate::bigcommerce::token::AccessToken;
@@ -33,9 +34,10 @@ pub(super) const SRC_STDIN: &str = "--access-token-stdin";
 pub(super) const SRC_PROFILE: &str = "--profile / BCSETUP_PROFILE";
 
 /// The sources in the order the wizard asks (the profile first: it names the run).
-const WIZARD_ORDER: [&str; 11] = [
+const WIZARD_ORDER: [&str; 12] = [
     SRC_PROFILE,
     SRC_FILE,
+    SRC_STENCIL,
     SRC_TYPE,
     SRC_NAME,
     SRC_ACCESS,
@@ -69,6 +71,8 @@ pub(super) struct Given {
     pub(super) client_id: Option<String>,
     pub(super) client_secret: Option<SecretString>,
     pub(super) source_file: Option<PathBuf>,
+    /// The theme folder of `--from-stencil`, read.
+    pub(super) stencil: Option<stencil::Given>,
 }
 
 impl Given {
@@ -106,8 +110,21 @@ pub(super) fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
     let file_id = file.as_ref().and_then(|f| f.client_id.clone());
+    let (stencil, stencil_token) = match stencil::read(args, env, errors) {
+        Some((folder, token)) => (Some(folder), token),
+        None => (None, None),
+    };
+    let token = if args.from_stencil.is_some() {
+        stencil_token
+    } else {
+        gather_token(args, env, stdin, file.as_ref(), errors)
+    };
     Given {
-        token_type: args.token_type,
+        // A token from a theme folder is a Stencil-CLI token (an explicit `api` is refused above).
+        token_type: args
+            .from_stencil
+            .as_ref()
+            .map_or(args.token_type, |_| Some(TokenType::Stencil)),
         name: name.and_then(|n| {
             AccountName::parse(&n)
                 .map_err(|e| errors.invalid(SRC_NAME, e))
@@ -116,7 +133,7 @@ pub(super) fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &
         access: args.access,
         scopes,
         store: gather_store(args, file.as_ref(), errors),
-        token: gather_token(args, env, stdin, file.as_ref(), errors),
+        token,
         client_id: agree(flag_id, file_id, SRC_CLIENT_ID, errors),
         client_secret: agree_secret(
             env.secret("BCSETUP_CLIENT_SECRET"),
@@ -125,6 +142,7 @@ pub(super) fn gather(args: &InitArgs, env: &Env, stdin: &mut dyn Read, errors: &
             errors,
         ),
         source_file,
+        stencil,
     }
 }
 

@@ -7,6 +7,7 @@
 mod copies;
 mod gather;
 pub(crate) mod import;
+pub(crate) mod stencil;
 pub(crate) mod steps;
 
 use std::io::Read;
@@ -28,6 +29,7 @@ use crate::profile::Profile;
 use crate::prompter::Prompter;
 pub(crate) use copies::settle as settle_copies;
 use gather::{Given, SRC_ACCESS, SRC_FILE, SRC_NAME, SRC_STDIN, SRC_STORE, SRC_TOKEN, SRC_TYPE, gather};
+use stencil::{Lookup, SRC_STENCIL, StencilSource};
 
 /// Everything `init` needs, validated. Secrets stay wrapped; `Debug` redacts them.
 #[derive(Debug)]
@@ -50,6 +52,8 @@ pub(crate) struct InitPlan {
     pub client_secret: Option<SecretString>,
     /// The credentials file the secrets came from (not for stdin).
     pub source_file: Option<PathBuf>,
+    /// The theme folder the token came from (`--from-stencil`).
+    pub stencil: Option<StencilSource>,
 }
 
 /// Values to fall back on when neither a flag nor the file gives one: the profile being rotated.
@@ -103,6 +107,8 @@ pub(crate) struct Inputs<'a> {
     /// What the run does with the answers, for the opening line said before the first question;
     /// `None` says none (`--quiet`, `--json`).
     pub opening: Option<steps::Opening>,
+    /// How a storefront is asked for its store hash (`--from-stencil`).
+    pub lookup: Lookup<'a>,
 }
 
 /// Resolve every input, prompting only for what was not given.
@@ -113,6 +119,7 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     };
     let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
     copies::refuse(&given, inputs.profile, &mut errors);
+    stencil_store(&mut given, &inputs, &mut errors);
     given.fill(std::mem::take(&mut inputs.defaults));
     let plan = match inputs.prompter.take() {
         // A value given as a flag, variable or file is not asked again: it is fixed where it was given.
@@ -130,14 +137,31 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     }
 }
 
+/// The store hash from a `--from-stencil` folder, when no flag gave it. Without a terminal a hash
+/// the storefront told is taken, and a failure is listed (unless a rotation's profile gives the hash).
+fn stencil_store(given: &mut Given, inputs: &Inputs<'_>, errors: &mut InputErrors) {
+    let Some(folder) = given.stencil.as_mut().filter(|_| given.store.is_none()) else {
+        return;
+    };
+    given.store = folder.settle_store(inputs.lookup);
+    if inputs.prompter.is_some() {
+        return;
+    }
+    match folder.take_found() {
+        Ok(found) => given.store = given.store.take().or(found),
+        Err(why) if inputs.defaults.store.is_none() => errors.invalid(SRC_STORE, why),
+        Err(_) => {}
+    }
+}
+
 /// Without a terminal: every gap is an error, unless the source that would have filled it is
 /// reported invalid already (a credentials file that could not be read gives no name, store or token).
 fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
     let token_type = require(g.token_type, SRC_TYPE, &[], errors);
     let name = require(g.name, SRC_NAME, &[SRC_FILE], errors);
     let access = require(g.access, SRC_ACCESS, &[], errors);
-    let store = require(g.store, SRC_STORE, &[SRC_FILE], errors);
-    let token = require(g.token, SRC_TOKEN, &[SRC_STDIN, SRC_FILE], errors);
+    let store = require(g.store, SRC_STORE, &[SRC_FILE, SRC_STENCIL], errors);
+    let token = require(g.token, SRC_TOKEN, &[SRC_STDIN, SRC_FILE, SRC_STENCIL], errors);
     let (token_type, account_name, access, store_hash, access_token) =
         (token_type?, name?, access?, store?, token?);
     Some(InitPlan {
@@ -150,6 +174,7 @@ fn complete(g: Given, errors: &mut InputErrors) -> Option<InitPlan> {
         access_token,
         client_secret: g.client_secret,
         source_file: g.source_file,
+        stencil: g.stencil.map(stencil::Given::into_source),
     })
 }
 
@@ -164,14 +189,17 @@ fn require<T>(value: Option<T>, source: &str, also: &[&str], errors: &mut InputE
 }
 
 /// On a terminal: ask for each gap, in the control panel's order.
-fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+fn ask(mut g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, Error> {
+    if let Some(folder) = g.stencil.as_mut() {
+        folder.tell(p, g.token.as_ref());
+    }
     let settings_given = g.token_type.is_some()
         && g.name.is_some()
         && g.access.is_some()
         && (g.scopes.is_some() || g.token_type == Some(TokenType::Stencil))
         && g.store.is_some();
     if let Some(run) = inputs.opening.filter(|_| !settings_given || g.token.is_none()) {
-        steps::opening(p, settings_given, run);
+        steps::opening(p, settings_given, g.token.is_some(), run);
     }
     let token_type = g.token_type.map_or_else(|| steps::token_type(p), Ok)?;
     let account_name = g
@@ -183,9 +211,12 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         None if token_type == TokenType::Stencil => ScopeSet::stencil(),
         None => steps::scopes(p, None)?,
     };
-    let store_hash = g
-        .store
-        .map_or_else(|| steps::store(p, g.token.as_ref(), inputs.api_base), Ok)?;
+    let told = match (g.store.take(), g.stencil.as_mut()) {
+        (Some(store), _) => Some(store),
+        (None, Some(folder)) => folder.confirm_store(p)?,
+        (None, None) => None,
+    };
+    let store_hash = told.map_or_else(|| steps::store(p, g.token.as_ref(), inputs.api_base), Ok)?;
     let mut plan = Partial {
         token_type,
         account_name,
@@ -195,6 +226,7 @@ fn ask(g: Given, inputs: &Inputs<'_>, p: &mut dyn Prompter) -> Result<InitPlan, 
         client_id: g.client_id,
         client_secret: g.client_secret,
         source_file: g.source_file,
+        stencil: g.stencil.map(stencil::Given::into_source),
     };
     if let Some(token) = g.token {
         return settled(plan.with_token(token), inputs, p);
@@ -231,6 +263,7 @@ struct Partial {
     client_id: Option<String>,
     client_secret: Option<SecretString>,
     source_file: Option<PathBuf>,
+    stencil: Option<StencilSource>,
 }
 
 impl Partial {
@@ -264,6 +297,7 @@ impl Partial {
             access_token,
             client_secret: self.client_secret,
             source_file: self.source_file,
+            stencil: self.stencil,
         }
     }
 }

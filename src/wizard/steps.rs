@@ -139,12 +139,13 @@ pub(crate) struct Opening {
 
 /// The line said before the first question, as `gh auth login` does: what will be asked, what is
 /// checked, and where the result is kept. `credentials_only` when everything else was given (a
-/// rotation keeps the profile's settings).
-pub(crate) fn opening(p: &mut dyn Prompter, credentials_only: bool, run: Opening) {
-    let asks = if credentials_only {
-        "bcsetup asks for the credentials of the API account;"
-    } else {
-        "bcsetup asks about the API account and the store, then for the credentials;"
+/// rotation keeps the profile's settings); `token_given` when the credentials are known (imported
+/// from a theme folder, say).
+pub(crate) fn opening(p: &mut dyn Prompter, credentials_only: bool, token_given: bool, run: Opening) {
+    let asks = match (credentials_only, token_given) {
+        (true, _) => "bcsetup asks for the credentials of the API account;",
+        (false, true) => "bcsetup asks about the API account and the store;",
+        (false, false) => "bcsetup asks about the API account and the store, then for the credentials;",
     };
     let place = match run.storage {
         StorageKind::Keyring => "the OS keyring",

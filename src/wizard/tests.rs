@@ -22,6 +22,7 @@ fn resolve_with(
         downloads: None,
         can_open_browser: false,
         api_base: &crate::bigcommerce::client::ApiBase::default(),
+        lookup: &|_| Err("no storefront in unit tests".into()),
         opening: None,
     })
 }
@@ -177,6 +178,7 @@ fn rotation_defaults_fill_the_gaps_but_flags_win() {
         downloads: None,
         can_open_browser: false,
         api_base: &crate::bigcommerce::client::ApiBase::default(),
+        lookup: &|_| Err("no storefront in unit tests".into()),
         opening: None,
     })
     .unwrap();

@@ -52,6 +52,8 @@ mod status;
 /// Stencil-CLI tokens: the preset stencil-cli needs, the advisory scope, theme slots; the
 /// Information & Settings proof when `/v2/store` answers without the scope.
 mod stencil;
+/// `init --from-stencil`: stencil-cli's theme-folder files imported, the token taken out of them.
+mod stencil_import;
 /// `init` checks the keyring before its first question: no D-Bus, no Secret Service, no default
 /// collection, locked; exit 6 at once without a terminal, a Quit-or-file menu on one.
 mod storage_first;

@@ -91,19 +91,33 @@ pub(super) fn remove_old_storage(ctx: &Context, old: StorageKind) {
 }
 
 /// The result: the report (or the unverified summary) as JSON, or the summary and next steps as text.
-pub(super) fn finish(ctx: &Context, c: &Commit<'_>) {
+/// A JSON document with `stencil` added after its keys (`flatten` keeps the report's key order).
+#[derive(serde::Serialize)]
+struct WithStencil<'a, T: serde::Serialize> {
+    #[serde(flatten)]
+    inner: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stencil: Option<serde_json::Value>,
+}
+
+/// `stencil` is what `--from-stencil` did with the theme folder's file, added to the JSON document.
+pub(super) fn finish(ctx: &Context, c: &Commit<'_>, stencil: Option<serde_json::Value>) {
     let plan = c.plan;
     if ctx.printer.json {
+        let unverified = serde_json::json!({
+            "ok": true,
+            "profile": ctx.profile,
+            "verified": false,
+            "store": { "hash": plan.store_hash },
+            "token_type": plan.token_type,
+            "access": plan.access,
+        });
         match c.report {
-            Some(r) => ctx.printer.json(r),
-            None => ctx.printer.json(&serde_json::json!({
-                "ok": true,
-                "profile": ctx.profile,
-                "verified": false,
-                "store": { "hash": plan.store_hash },
-                "token_type": plan.token_type,
-                "access": plan.access,
-            })),
+            Some(inner) => ctx.printer.json(&WithStencil { inner, stencil }),
+            None => ctx.printer.json(&WithStencil {
+                inner: &unverified,
+                stencil,
+            }),
         }
         return;
     }

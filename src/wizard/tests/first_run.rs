@@ -87,6 +87,7 @@ fn resolve_opening(args: &InitArgs, env: &Env, p: &mut ScriptedPrompter) -> Resu
         downloads: None,
         can_open_browser: false,
         api_base: &crate::bigcommerce::client::ApiBase::default(),
+        lookup: &|_| Err("no storefront in unit tests".into()),
         opening: Some(steps::Opening {
             storage: crate::domain::StorageKind::Keyring,
             verify: true,

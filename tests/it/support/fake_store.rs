@@ -52,6 +52,7 @@
 //! | GET | `/v3/sites` | `sites` | 200 empty list |
 //! | POST | `/v3/sites` | `sites` | anything → 201: `createSite` marks no field required, so never probe it |
 //! | PUT | `/v3/sites/{id}/routes/{id}` | `sites` | needs `type`, `matching`, `route` → else 422; then 404 (no sites) |
+//! | GET | `/admin/oauth/info` | (none: the storefront's public endpoint) | 200 `{"store_hash": …}` after [`FakeStore::set_storefront`], else 404 |
 //! | DELETE | any GET path above | its scope | 204, recorded in `created()` (bcsetup must never DELETE) |
 //!
 //! Success codes follow the specs (several creates answer 200, not 201). Empty v2 lists answer 204 with
@@ -253,6 +254,13 @@ impl FakeStore {
         lock(&self.state).open_store_info.insert(hash.to_owned());
     }
 
+    /// Makes the fake also the storefront of `hash`: `GET /admin/oauth/info` answers
+    /// `{"store_hash": hash}`, which is all stencil-cli reads of it (`getStoreHash` in
+    /// `lib/theme-api-client.js`). The storefront's endpoint is public: no token is needed or checked.
+    pub fn set_storefront(&self, hash: &str) {
+        lock(&self.state).storefront = Some(hash.to_owned());
+    }
+
     /// Fills `hash`'s theme slots: a theme upload that passed the scope check answers 409 "You have
     /// reached your upload limit", as stencil-cli's `postTheme` expects.
     pub fn fill_theme_slots(&self, hash: &str) {
@@ -365,6 +373,7 @@ struct State {
     open_store_info: HashSet<String>,
     themes_full: HashSet<String>,
     domains: HashMap<String, String>,
+    storefront: Option<String>,
 }
 
 /// One store's current rate-limit window.
@@ -602,6 +611,16 @@ fn parse_target(path: &str) -> Option<Target<'_>> {
 /// The normal answer: steps 3 to 6 of the module docs, then [`perform`].
 fn answer(state: &mut State, method: &Method, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
     let plain_path = path.split('?').next().unwrap_or_default();
+    if plain_path == "/admin/oauth/info" && *method == Method::GET {
+        return match &state.storefront {
+            Some(hash) => raw(
+                StatusCode::OK,
+                Some("application/json"),
+                &json!({ "store_hash": hash }).to_string(),
+            ),
+            None => v3_error(StatusCode::NOT_FOUND, "Not Found"),
+        };
+    }
     let Some(target) = parse_target(plain_path) else {
         return v3_error(StatusCode::NOT_FOUND, "Not Found");
     };

@@ -1,0 +1,184 @@
+//! The top-level members of a JSON object, with where each starts and ends in the text, so that one
+//! member can be cut out and every other byte (order, indentation, nested values) kept as it was.
+//! `serde_json` sorts an object's keys unless its crate-wide `preserve_order` feature is on, which
+//! would change bcsetup's other JSON; cutting the text needs neither.
+
+use std::ops::Range;
+
+/// One member of the top-level object.
+pub(super) struct Member {
+    /// The decoded key.
+    pub key: String,
+    /// From the key's opening quote to the value's last byte.
+    pub span: Range<usize>,
+    /// The value's text.
+    pub value: Range<usize>,
+}
+
+/// Why the text is not a JSON object; the words never quote the text.
+pub(super) fn members(text: &str) -> Result<Vec<Member>, String> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(format!(
+            "is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ));
+    }
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, 0);
+    if bytes.get(pos) != Some(&b'{') {
+        return Err("is not a JSON object".into());
+    }
+    pos += 1;
+    let mut out = Vec::new();
+    loop {
+        pos = skip_ws(bytes, pos);
+        if bytes.get(pos) == Some(&b'}') || pos >= bytes.len() {
+            return Ok(out);
+        }
+        let start = pos;
+        let key_end = string_end(bytes, pos);
+        let key = serde_json::from_str::<String>(&text[start..key_end])
+            .map_err(|_| "has a key that is not a JSON string".to_owned())?;
+        // The text is valid JSON, so a `:` follows the key and a value follows the `:`.
+        pos = skip_ws(bytes, skip_ws(bytes, key_end) + 1);
+        let value_end = value_end(bytes, pos);
+        out.push(Member {
+            key,
+            span: start..value_end,
+            value: pos..value_end,
+        });
+        pos = skip_ws(bytes, value_end);
+        if bytes.get(pos) == Some(&b',') {
+            pos += 1;
+        }
+    }
+}
+
+/// `text` without `members[index]` and one comma beside it; the rest is byte for byte the same.
+pub(super) fn without(text: &str, members: &[Member], index: usize) -> String {
+    let cut = match (index.checked_sub(1), members.get(index + 1)) {
+        // Up to the next member: takes this member, its comma and the line break before the next.
+        (_, Some(next)) => members[index].span.start..next.span.start,
+        // The last member: from the end of the previous one, which takes the comma before it.
+        (Some(prev), None) => members[prev].span.end..members[index].span.end,
+        (None, None) => members[index].span.clone(),
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..cut.start]);
+    out.push_str(&text[cut.end..]);
+    out
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes.get(pos).is_some_and(|b| b" \t\r\n".contains(b)) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The index after the string that starts (with its quote) at `pos`.
+fn string_end(bytes: &[u8], pos: usize) -> usize {
+    let mut i = pos + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index after the value that starts at `pos`.
+fn value_end(bytes: &[u8], pos: usize) -> usize {
+    match bytes.get(pos) {
+        Some(b'"') => string_end(bytes, pos),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut i = pos;
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b'"' => {
+                        i = string_end(bytes, i);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            bytes.len()
+        }
+        _ => {
+            let mut i = pos;
+            while bytes.get(i).is_some_and(|b| !b",}] \t\r\n".contains(b)) {
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(text: &str, key: &str) -> String {
+        let m = members(text).unwrap();
+        let i = m.iter().position(|m| m.key == key).unwrap();
+        without(text, &m, i)
+    }
+
+    #[test]
+    fn members_are_found_in_order_with_nested_values_intact() {
+        let text = "{\n  \"b\": {\"x\": [1, \"}\"]},\n  \"a\\\"\": \"v,}\",\n  \"n\": -1.5e3\n}";
+        let m = members(text).unwrap();
+        let keys: Vec<_> = m.iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(keys, ["b", "a\"", "n"]);
+        assert_eq!(&text[m[0].value.clone()], "{\"x\": [1, \"}\"]}");
+        assert_eq!(&text[m[1].value.clone()], "\"v,}\"");
+        assert_eq!(&text[m[2].value.clone()], "-1.5e3");
+    }
+
+    #[test]
+    fn a_member_is_cut_with_one_comma_and_the_rest_kept() {
+        let first = "{\n  \"accessToken\": \"t\",\n  \"githubToken\": \"g\"\n}";
+        assert_eq!(cut(first, "accessToken"), "{\n  \"githubToken\": \"g\"\n}");
+        let last = "{\n  \"githubToken\": \"g\",\n  \"accessToken\": \"t\"\n}\n";
+        assert_eq!(cut(last, "accessToken"), "{\n  \"githubToken\": \"g\"\n}\n");
+        let middle = "{\"a\":1,\"accessToken\":\"t\",\"b\":2}";
+        assert_eq!(cut(middle, "accessToken"), "{\"a\":1,\"b\":2}");
+        let alone = "{\n  \"accessToken\": \"t\"\n}";
+        assert_eq!(cut(alone, "accessToken"), "{\n  \n}");
+        for text in [
+            cut(first, "accessToken"),
+            cut(last, "accessToken"),
+            cut(middle, "accessToken"),
+        ] {
+            serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        }
+    }
+
+    #[test]
+    fn what_is_not_an_object_is_refused_without_quoting_it() {
+        for bad in [
+            "[\"SENTINEL\"]",
+            "\"SENTINEL\"",
+            "{\"a\": SENTINEL}",
+            "",
+            "{\"a\":1,}",
+        ] {
+            let err = members(bad).err().unwrap();
+            assert!(!err.contains("SENTINEL"), "{err}");
+        }
+        assert!(members("{}").unwrap().is_empty());
+        assert!(members(" {\"a\": null} ").is_ok());
+    }
+}

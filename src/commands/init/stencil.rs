@@ -1,0 +1,138 @@
+//! `init --from-stencil DIR` around the usual run: what was read, said without a terminal (the wizard
+//! says it on one), and, once the profile is saved (its token written and read back), taking the
+//! token out of the theme folder's file: asked on a terminal, or answered by `--remove-stencil-token`
+//! / `--keep-stencil-token`; never after `--no-verify`, nor when the file changed since it was read.
+
+use std::path::Path;
+
+use crate::bigcommerce::stencil_files::Removal;
+use crate::bigcommerce::token::AccessToken;
+use crate::cli::InitArgs;
+use crate::context::Context;
+use crate::error::Error;
+use crate::text;
+use crate::wizard::InitPlan;
+use crate::wizard::stencil::ignored_note;
+
+/// What became of the file, for the JSON report.
+pub(super) struct Outcome {
+    file: String,
+    token_removed: bool,
+    file_deleted: bool,
+    store_hash_from: Option<String>,
+}
+
+impl Outcome {
+    pub(super) fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file,
+            "token_removed": self.token_removed,
+            "file_deleted": self.file_deleted,
+            "store_hash_from": self.store_hash_from,
+        })
+    }
+}
+
+/// Without a terminal: the file the token came from and where the store hash came from.
+pub(super) fn tell(ctx: &Context, plan: &InitPlan) {
+    let Some(source) = plan.stencil.as_ref().filter(|s| !s.told) else {
+        return;
+    };
+    ctx.printer.info(format_args!(
+        "Importing the access token from {}",
+        text::path(&source.files.token_file)
+    ));
+    if source.files.newer_ignored {
+        ctx.printer.info(ignored_note());
+    }
+    if let Some(from) = &source.store_from {
+        ctx.printer
+            .info(format_args!("  store hash {}, from {from}", plan.store_hash));
+    }
+}
+
+/// After the save: take the token out of the file, if the user wants it and it is safe.
+pub(super) fn take_out(args: &InitArgs, ctx: &Context, plan: &InitPlan) -> Result<Option<Outcome>, Error> {
+    let Some(source) = plan.stencil.as_ref() else {
+        return Ok(None);
+    };
+    let path = &source.files.token_file;
+    let shown = text::path(path);
+    let mut outcome = Outcome {
+        file: path.display().to_string(),
+        token_removed: false,
+        file_deleted: false,
+        store_hash_from: source.store_from.clone(),
+    };
+    if args.no_verify {
+        ctx.printer.warn(format_args!(
+            "{shown} still holds the access token: with --no-verify nothing proved it, so it was left there"
+        ));
+        return Ok(Some(outcome));
+    }
+    // A token typed again after a failed check is what the profile keeps; the file's is another.
+    let same = AccessToken::parse(&source.files.token).is_ok_and(|t| t.same_as(&plan.access_token));
+    if !same {
+        ctx.printer.warn(format_args!(
+            "the profile keeps another token than {shown} holds, so the file was left as it is"
+        ));
+        return Ok(Some(outcome));
+    }
+    if !wanted(args, ctx, path)? {
+        return Ok(Some(outcome));
+    }
+    match source.files.remove_token() {
+        Ok(Removal::Rewritten) => {
+            outcome.token_removed = true;
+            ctx.printer.success(format_args!(
+                "Removed the access token from {shown} (its other fields are kept)"
+            ));
+        }
+        Ok(Removal::Deleted) => {
+            (outcome.token_removed, outcome.file_deleted) = (true, true);
+            ctx.printer
+                .success(format_args!("Deleted {shown}: it held only the access token"));
+        }
+        Ok(Removal::Changed) => ctx.printer.warn(format_args!(
+            "{shown} changed since it was read, so it was left as it is"
+        )),
+        Err(e) => ctx
+            .printer
+            .warn(format_args!("could not take the access token out: {e}")),
+    }
+    Ok(Some(outcome))
+}
+
+fn profile_flag(ctx: &Context) -> String {
+    if ctx.profile.as_str() == "default" {
+        String::new()
+    } else {
+        format!(" --profile {}", ctx.profile)
+    }
+}
+
+/// The flags answer; else the terminal; else keep, with a hint.
+fn wanted(args: &InitArgs, ctx: &Context, path: &Path) -> Result<bool, Error> {
+    if args.remove_stencil_token || args.keep_stencil_token {
+        return Ok(args.remove_stencil_token);
+    }
+    let shown = text::path(path);
+    let dir = path.parent().map_or_else(|| ".".to_owned(), text::path);
+    let Some(mut p) = ctx.prompter() else {
+        ctx.printer.info(format_args!(
+            "{shown} still holds the access token in plain text; the profile has it now, so \
+             --remove-stencil-token takes it out next time (or delete the accessToken line)"
+        ));
+        return Ok(false);
+    };
+    // The details on lines of their own: a prompt longer than the terminal is redrawn badly.
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| text::path(Path::new(n)));
+    p.note(&format!(
+        "The profile keeps the token now; `bcsetup{} exec --stencil {dir} -- stencil start`\n\
+         hands it to stencil-cli while it runs, so {shown} need not hold it.",
+        profile_flag(ctx)
+    ));
+    p.confirm(&format!("Remove the access token from {name} now?"), true)
+}
