@@ -29,6 +29,8 @@ pub const CONFIG_FILE: &str = "config.stencil.json";
 /// The secrets of the newer pair (unless `config.stencil.json` names another in `secretsFileName`).
 pub const SECRETS_FILE: &str = "secrets.stencil.json";
 const TOKEN_FIELD: &str = "accessToken";
+/// The other field stencil-cli keeps in the secrets file.
+const GITHUB_FIELD: &str = "githubToken";
 
 /// Why the theme folder's files could not be used; no variant carries a value from a file.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +86,9 @@ pub enum Removal {
     Rewritten,
     /// The token was all the file held, so it was deleted.
     Deleted,
+    /// `.stencil` was replaced by `config.stencil.json` (and `secrets.stencil.json` when it held a
+    /// `githubToken`) without the token, as stencil-cli's own migration would, and deleted.
+    Migrated,
     /// The file is no longer what was read: it was left as it is.
     Changed,
 }
@@ -156,6 +161,9 @@ impl StencilFiles {
             path: path.clone(),
             source,
         };
+        if self.migrates() {
+            return self.migrate(text);
+        }
         if members.len() == 1 {
             fs::remove_file(path).map_err(io)?;
             return Ok(Removal::Deleted);
@@ -164,6 +172,66 @@ impl StencilFiles {
         let mode = fs::symlink_metadata(path).map_err(io)?.permissions();
         crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(mode)).map_err(io)?;
         Ok(Removal::Rewritten)
+    }
+}
+
+impl StencilFiles {
+    /// Whether taking the token out replaces `.stencil` by the newer pair: the token came from
+    /// `.stencil` and neither newer file exists yet (stencil-cli would overwrite them).
+    pub fn migrates(&self) -> bool {
+        self.token_file.file_name() == Some(OLD_FILE.as_ref()) && !self.newer_ignored
+    }
+
+    /// Whether a `secrets.stencil.json` (or the file the token came from) is left in the folder once
+    /// the token is out: the file holds other fields, or the newer files exist beside `.stencil`.
+    pub fn leaves_a_secrets_file(&self) -> bool {
+        // What stays beside the token: `githubToken` when `.stencil` is migrated, else any field.
+        let stays = |m: &json::Member| {
+            if self.migrates() {
+                m.key == GITHUB_FIELD
+            } else {
+                m.key != TOKEN_FIELD
+            }
+        };
+        let others = std::str::from_utf8(&self.bytes)
+            .ok()
+            .and_then(|text| json::members(text).ok())
+            .is_none_or(|members| members.iter().any(stays));
+        self.newer_ignored || others
+    }
+
+    /// stencil-cli's `_migrateOldConfig` without the token: `githubToken` to the secrets file (written
+    /// only when there is one, so `exec --stencil` can create it), the rest to the config file, each
+    /// with `.stencil`'s permissions; `.stencil` deleted last, so a failure leaves it as it was.
+    fn migrate(&self, text: &str) -> Result<Removal, StencilFileError> {
+        let old = &self.token_file;
+        let dir = old.parent().unwrap_or_else(|| Path::new("."));
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| StencilFileError::Io { path, source }
+        };
+        let mode = fs::symlink_metadata(old).map_err(io(old))?.permissions();
+        let mut general = Zeroizing::new(text.to_owned());
+        let mut github = None;
+        for field in [TOKEN_FIELD, GITHUB_FIELD] {
+            let members = json::members(&general).map_err(|problem| malformed(old, problem))?;
+            if let Some(index) = members.iter().position(|m| m.key == field) {
+                if field == GITHUB_FIELD {
+                    github = Some(Zeroizing::new(general[members[index].value.clone()].to_owned()));
+                }
+                general = Zeroizing::new(json::without(&general, &members, index));
+            }
+        }
+        let config = dir.join(CONFIG_FILE);
+        crate::atomic::write_atomic_with(&config, general.as_bytes(), Some(mode.clone()))
+            .map_err(io(&config))?;
+        if let Some(raw) = github {
+            let secrets = dir.join(SECRETS_FILE);
+            let body = Zeroizing::new(format!("{{\n  \"{GITHUB_FIELD}\": {}\n}}", raw.as_str()));
+            crate::atomic::write_atomic_with(&secrets, body.as_bytes(), Some(mode)).map_err(io(&secrets))?;
+        }
+        fs::remove_file(old).map_err(io(old))?;
+        Ok(Removal::Migrated)
     }
 }
 

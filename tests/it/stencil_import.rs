@@ -126,33 +126,79 @@ fn a_secrets_file_that_held_only_the_token_is_deleted() {
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
 }
 
+/// The older `.stencil`: one object with everything, as stencil-cli's spec has it.
+fn old_stencil(url: &str, token: Option<&str>, github: Option<&str>) -> String {
+    let (token, github) = (
+        token.map(|t| format!("\"{t}\"")),
+        github.map(|g| format!("\"{g}\"")),
+    );
+    let url = format!("\"{url}\"");
+    let layouts = "{\n    \"brand\": {\n      \"a\": \"aaaa\"\n    }\n  }";
+    let mut pairs = vec![("normalStoreUrl", url.as_str()), ("port", "3001")];
+    pairs.extend(token.as_deref().map(|t| ("accessToken", t)));
+    pairs.extend(github.as_deref().map(|g| ("githubToken", g)));
+    pairs.push(("customLayouts", layouts));
+    stencil_json(&pairs)
+}
+
 #[test]
-fn the_older_stencil_file_loses_only_its_token() {
+fn the_older_stencil_file_is_replaced_by_the_pair_without_the_token() {
     let mut env = keyring_env!();
     let token = env.token("SENTINELstencilOld001", local_dev());
     let github = env.secret("SENTINELgithubOld0001");
-    let url = format!("\"https://store-{STORE}.mybigcommerce.com\"");
-    let layouts = "{\n    \"brand\": {\n      \"a\": \"aaaa\"\n    }\n  }";
-    let old = |with_token: bool| {
-        let token = format!("\"{token}\"");
-        let github = format!("\"{github}\"");
-        let mut pairs = vec![("normalStoreUrl", url.as_str()), ("port", "3001")];
-        if with_token {
-            pairs.push(("accessToken", &token));
-        }
-        pairs.extend([("githubToken", github.as_str()), ("customLayouts", layouts)]);
-        stencil_json(&pairs)
-    };
-    let dir = theme(&env, &[(".stencil", &old(true))]);
+    let url = format!("https://store-{STORE}.mybigcommerce.com");
+    let dir = theme(
+        &env,
+        &[(".stencil", &old_stencil(&url, Some(&token), Some(&github)))],
+    );
+    let out = import(&env, &dir, &with(&["--remove-stencil-token", "--json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stencil = &out.json()["stencil"];
+    assert_eq!(
+        (stencil["token_removed"].clone(), stencil["migrated"].clone()),
+        (true.into(), true.into())
+    );
+    // What stencil-cli's own migration writes, less the token: githubToken alone in the secrets file.
+    assert!(!dir.join(".stencil").exists());
+    assert_eq!(
+        fs::read_to_string(dir.join("config.stencil.json")).unwrap(),
+        old_stencil(&url, None, None)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("secrets.stencil.json")).unwrap(),
+        stencil_json(&[("githubToken", &format!("\"{github}\""))])
+    );
+    assert!(out.stderr.contains("never writes over a file"), "{}", out.stderr);
+    assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+}
+
+#[test]
+fn the_older_stencil_file_wins_over_the_pair_as_in_stencil_cli() {
+    let mut env = keyring_env!();
+    let token = env.token("SENTINELstencilOld002", local_dev());
+    let other = env.secret("SENTINELstencilOther2");
+    let url = format!("https://store-{STORE}.mybigcommerce.com");
+    let newer = stencil_json(&[("accessToken", &format!("\"{other}\""))]);
+    let dir = theme(
+        &env,
+        &[
+            (".stencil", &old_stencil(&url, Some(&token), None)),
+            ("secrets.stencil.json", &newer),
+        ],
+    );
     let out = import(&env, &dir, &with(&["--remove-stencil-token"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("Removed the access token from"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(fs::read_to_string(dir.join(".stencil")).unwrap(), old(false));
+    assert!(out.stderr.contains(".stencil wins over"), "{}", out.stderr);
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+    // The newer files exist, so nothing is migrated: `.stencil` only loses its token.
+    assert_eq!(
+        fs::read_to_string(dir.join(".stencil")).unwrap(),
+        old_stencil(&url, None, None)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("secrets.stencil.json")).unwrap(),
+        newer
+    );
 }
 
 #[test]
@@ -320,18 +366,15 @@ fn without_input_every_gap_is_listed_and_conflicts_are_refused() {
 fn a_full_import_on_the_terminal() {
     let mut env = keyring_env!();
     let token = env.token("SENTINELstencilPty001", local_dev());
-    let github = env.secret("SENTINELgithubPty0001");
     env.fake.set_storefront(STORE);
+    // What `stencil init` writes: the storefront's URL, and the token alone in the secrets file.
     let dir = theme(
         &env,
         &[
             ("config.stencil.json", &config(&env.fake.base_url())),
             (
                 "secrets.stencil.json",
-                &stencil_json(&[
-                    ("accessToken", &format!("\"{token}\"")),
-                    ("githubToken", &format!("\"{github}\"")),
-                ]),
+                &stencil_json(&[("accessToken", &format!("\"{token}\""))]),
             ),
         ],
     );
@@ -346,14 +389,56 @@ fn a_full_import_on_the_terminal() {
     pty.send(ENTER);
     pty.expect("Remove the access token from");
     pty.send(ENTER);
-    pty.expect("Removed the access token");
+    pty.expect("it held only the access token");
     let (code, screen, rendered) = pty.finish_rendered();
     assert_eq!(code, 0, "{screen}");
-    assert!(!screen.contains(&token) && !screen.contains(&github), "{screen}");
+    assert!(!screen.contains(&token), "{screen}");
     crate::assert_screen!(&env, "stencil_import_terminal", &rendered);
+    assert!(!dir.join("secrets.stencil.json").exists());
+    assert!(dir.join("config.stencil.json").exists());
+    assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+    // What the hint says works: stencil-cli gets the token from exec, and the folder is empty again.
+    let theme = dir.to_str().unwrap();
+    let args = [
+        "exec",
+        "--stencil",
+        theme,
+        "--",
+        "sh",
+        "-c",
+        "test -s secrets.stencil.json",
+    ];
+    let mut cmd = env.cmd(&args);
+    cmd.current_dir(&dir);
+    let out = env.run_data(&mut cmd, &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!dir.join("secrets.stencil.json").exists());
+}
+
+#[test]
+fn with_no_verify_nothing_proved_the_token_so_the_file_keeps_it() {
+    let mut env = keyring_env!();
+    let token = env.secret("SENTINELstencilNoVer1"); // unknown to the fake: only a check would tell
+    let text = stencil_json(&[("accessToken", &format!("\"{token}\""))]);
+    let dir = theme(&env, &[("secrets.stencil.json", &text)]);
+    let out = import(
+        &env,
+        &dir,
+        &with(&["--store-hash", STORE, "--no-verify", "--remove-stencil-token"]),
+    );
+    assert_eq!(out.code, 2, "a usage error: {}", out.stderr);
+    let out = import(
+        &env,
+        &dir,
+        &with(&["--store-hash", STORE, "--no-verify", "--json"]),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["stencil"]["token_removed"], false);
+    assert!(out.stderr.contains("nothing proved it"), "{}", out.stderr);
     assert_eq!(
         fs::read_to_string(dir.join("secrets.stencil.json")).unwrap(),
-        stencil_json(&[("githubToken", &format!("\"{github}\""))])
+        text
     );
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
+    assert!(env.fake.requests().is_empty(), "--no-verify sends nothing");
 }

@@ -127,3 +127,33 @@ fn removal_keeps_the_rest_and_the_mode_or_deletes_an_emptied_file() {
     assert!(!path.exists());
     assert_eq!(files.remove_token().unwrap(), Removal::Changed);
 }
+
+#[test]
+fn the_old_file_is_migrated_as_stencil_cli_would_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "{\n  \"normalStoreUrl\": \"https://x.example\",\n  \"accessToken\": \"tok\",\n  \"githubToken\": \"gh\",\n  \"port\": 3000\n}";
+    write(dir.path(), OLD_FILE, old);
+    let files = read(dir.path()).unwrap();
+    assert!(files.migrates() && files.leaves_a_secrets_file());
+    assert_eq!(files.remove_token().unwrap(), Removal::Migrated);
+    assert!(!dir.path().join(OLD_FILE).exists());
+    let config = fs::read_to_string(dir.path().join(CONFIG_FILE)).unwrap();
+    assert_eq!(
+        config,
+        "{\n  \"normalStoreUrl\": \"https://x.example\",\n  \"port\": 3000\n}"
+    );
+    let secrets = fs::read_to_string(dir.path().join(SECRETS_FILE)).unwrap();
+    assert_eq!(secrets, "{\n  \"githubToken\": \"gh\"\n}");
+
+    // Without a githubToken no secrets file is written, so `exec --stencil` can create its own.
+    let bare = tempfile::tempdir().unwrap();
+    write(bare.path(), OLD_FILE, "{\"accessToken\": \"tok\", \"port\": 1}");
+    let files = read(bare.path()).unwrap();
+    assert!(!files.leaves_a_secrets_file());
+    assert_eq!(files.remove_token().unwrap(), Removal::Migrated);
+    assert_eq!(
+        fs::read_to_string(bare.path().join(CONFIG_FILE)).unwrap(),
+        "{\"port\": 1}"
+    );
+    assert!(!bare.path().join(SECRETS_FILE).exists());
+}

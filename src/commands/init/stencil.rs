@@ -5,20 +5,21 @@
 
 use std::path::Path;
 
-use crate::bigcommerce::stencil_files::Removal;
+use crate::bigcommerce::stencil_files::{CONFIG_FILE, Removal, SECRETS_FILE};
 use crate::bigcommerce::token::AccessToken;
 use crate::cli::InitArgs;
 use crate::context::Context;
 use crate::error::Error;
 use crate::text;
 use crate::wizard::InitPlan;
-use crate::wizard::stencil::ignored_note;
+use crate::wizard::stencil::{StencilSource, ignored_note};
 
 /// What became of the file, for the JSON report.
 pub(super) struct Outcome {
     file: String,
     token_removed: bool,
     file_deleted: bool,
+    migrated: bool,
     store_hash_from: Option<String>,
 }
 
@@ -28,6 +29,7 @@ impl Outcome {
             "file": self.file,
             "token_removed": self.token_removed,
             "file_deleted": self.file_deleted,
+            "migrated": self.migrated,
             "store_hash_from": self.store_hash_from,
         })
     }
@@ -62,6 +64,7 @@ pub(super) fn take_out(args: &InitArgs, ctx: &Context, plan: &InitPlan) -> Resul
         file: path.display().to_string(),
         token_removed: false,
         file_deleted: false,
+        migrated: false,
         store_hash_from: source.store_from.clone(),
     };
     if args.no_verify {
@@ -78,9 +81,18 @@ pub(super) fn take_out(args: &InitArgs, ctx: &Context, plan: &InitPlan) -> Resul
         ));
         return Ok(Some(outcome));
     }
-    if !wanted(args, ctx, path)? {
+    if !wanted(args, ctx, path, source.files.leaves_a_secrets_file())? {
         return Ok(Some(outcome));
     }
+    say(ctx, source, &mut outcome);
+    Ok(Some(outcome))
+}
+
+/// Take the token out and say what became of the file.
+fn say(ctx: &Context, source: &StencilSource, outcome: &mut Outcome) {
+    let path = &source.files.token_file;
+    let shown = text::path(path);
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
     match source.files.remove_token() {
         Ok(Removal::Rewritten) => {
             outcome.token_removed = true;
@@ -93,6 +105,18 @@ pub(super) fn take_out(args: &InitArgs, ctx: &Context, plan: &InitPlan) -> Resul
             ctx.printer
                 .success(format_args!("Deleted {shown}: it held only the access token"));
         }
+        Ok(Removal::Migrated) => {
+            (outcome.token_removed, outcome.file_deleted, outcome.migrated) = (true, true, true);
+            let github = if dir.join(SECRETS_FILE).exists() {
+                format!(" (githubToken to {SECRETS_FILE})")
+            } else {
+                String::new()
+            };
+            ctx.printer.success(format_args!(
+                "Replaced {shown} by {CONFIG_FILE}{github} without the access token, as stencil-cli \
+                 would on its next run"
+            ));
+        }
         Ok(Removal::Changed) => ctx.printer.warn(format_args!(
             "{shown} changed since it was read, so it was left as it is"
         )),
@@ -100,7 +124,18 @@ pub(super) fn take_out(args: &InitArgs, ctx: &Context, plan: &InitPlan) -> Resul
             .printer
             .warn(format_args!("could not take the access token out: {e}")),
     }
-    Ok(Some(outcome))
+    if outcome.token_removed && source.files.leaves_a_secrets_file() {
+        // `exec --stencil` never writes over an existing file, and stencil-cli reads this one.
+        let left = if source.files.newer_ignored || outcome.migrated {
+            text::path(&dir.join(SECRETS_FILE))
+        } else {
+            shown
+        };
+        ctx.printer.info(format_args!(
+            "  {left} stays, and `bcsetup exec --stencil` never writes over a file:\n  \
+             to hand stencil-cli the token that way, move its other fields out first"
+        ));
+    }
 }
 
 fn profile_flag(ctx: &Context) -> String {
@@ -112,7 +147,7 @@ fn profile_flag(ctx: &Context) -> String {
 }
 
 /// The flags answer; else the terminal; else keep, with a hint.
-fn wanted(args: &InitArgs, ctx: &Context, path: &Path) -> Result<bool, Error> {
+fn wanted(args: &InitArgs, ctx: &Context, path: &Path, leaves_a_secrets_file: bool) -> Result<bool, Error> {
     if args.remove_stencil_token || args.keep_stencil_token {
         return Ok(args.remove_stencil_token);
     }
@@ -129,10 +164,16 @@ fn wanted(args: &InitArgs, ctx: &Context, path: &Path) -> Result<bool, Error> {
     let name = path
         .file_name()
         .map_or_else(|| shown.clone(), |n| text::path(Path::new(n)));
-    p.note(&format!(
-        "The profile keeps the token now; `bcsetup{} exec --stencil {dir} -- stencil start`\n\
-         hands it to stencil-cli while it runs, so {shown} need not hold it.",
-        profile_flag(ctx)
-    ));
+    if leaves_a_secrets_file {
+        p.note(&format!(
+            "The profile keeps the token now; {shown} keeps its other fields."
+        ));
+    } else {
+        p.note(&format!(
+            "The profile keeps the token now; `bcsetup{} exec --stencil {dir} -- stencil start`\n\
+             hands it to stencil-cli while it runs, so {shown} need not hold it.",
+            profile_flag(ctx)
+        ));
+    }
     p.confirm(&format!("Remove the access token from {name} now?"), true)
 }
