@@ -148,7 +148,10 @@ fn resolve_plan(
         can_open_browser: can_open_browser(ctx),
         api_base: &ctx.api_base,
         opening: opening(ctx, args, storage),
-        lookup: &crate::prover::storefront_store_hash,
+        lookup: &|info| {
+            ctx.printer.detail(format_args!("GET {info} (no token)"));
+            crate::prover::storefront_store_hash(info)
+        },
     })
 }
 

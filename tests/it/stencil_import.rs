@@ -442,3 +442,34 @@ fn with_no_verify_nothing_proved_the_token_so_the_file_keeps_it() {
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
     assert!(env.fake.requests().is_empty(), "--no-verify sends nothing");
 }
+
+#[test]
+fn into_the_insecure_file_store_too() {
+    let mut env = TestEnv::new();
+    let token = env.token("SENTINELstencilFile01", local_dev());
+    let dir = theme(
+        &env,
+        &[(
+            "secrets.stencil.json",
+            &stencil_json(&[("accessToken", &format!("\"{token}\""))]),
+        )],
+    );
+    let out = import(
+        &env,
+        &dir,
+        &with(&[
+            "--store-hash",
+            STORE,
+            "--insecure-storage",
+            "--remove-stencil-token",
+            "-v",
+        ]),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!dir.join("secrets.stencil.json").exists());
+    let kept = env
+        .config_dir()
+        .join("secrets")
+        .join(format!("{}.toml", env.profile));
+    assert!(fs::read_to_string(kept).unwrap().contains(&token));
+}

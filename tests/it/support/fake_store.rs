@@ -326,6 +326,8 @@ impl Drop for FakeStore {
 pub fn demo() -> (FakeStore, Vec<(&'static str, String)>) {
     let fake = FakeStore::start();
     fake.add_store("demo123", "Demo Store");
+    // Its storefront too, so `init --from-stencil` with `normalStoreUrl` at the fake finds the hash.
+    fake.set_storefront("demo123");
     let tokens = [
         (
             "every scope Modify",
