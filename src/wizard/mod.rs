@@ -119,7 +119,7 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
     };
     let mut given = gather(inputs.args, inputs.env, inputs.stdin, &mut errors);
     copies::refuse(&given, inputs.profile, &mut errors);
-    stencil_store(&mut given, &inputs, &mut errors);
+    stencil_store(&mut given, &mut inputs, &mut errors);
     given.fill(std::mem::take(&mut inputs.defaults));
     let plan = match inputs.prompter.take() {
         // A value given as a flag, variable or file is not asked again: it is fixed where it was given.
@@ -139,12 +139,16 @@ pub(crate) fn resolve(mut inputs: Inputs<'_>) -> Result<InitPlan, Error> {
 
 /// The store hash from a `--from-stencil` folder, when no flag gave it. Without a terminal a hash
 /// the storefront told is taken, and a failure is listed (unless a rotation's profile gives the hash).
-fn stencil_store(given: &mut Given, inputs: &Inputs<'_>, errors: &mut InputErrors) {
+fn stencil_store(given: &mut Given, inputs: &mut Inputs<'_>, errors: &mut InputErrors) {
     let Some(folder) = given.stencil.as_mut().filter(|_| given.store.is_none()) else {
         return;
     };
     given.store = folder.settle_store(inputs.lookup);
     if inputs.prompter.is_some() {
+        // The told hash is confirmed in `ask`, also on a rotation: the folder outranks the profile.
+        if folder.has_found() {
+            inputs.defaults.store = None;
+        }
         return;
     }
     match folder.take_found() {

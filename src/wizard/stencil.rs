@@ -122,6 +122,11 @@ impl Given {
         None
     }
 
+    /// Whether the storefront told a hash that waits for the user's yes.
+    pub(super) fn has_found(&self) -> bool {
+        self.found.is_some()
+    }
+
     /// Without a terminal: the hash the storefront told, or why there is none (listed with the rest).
     pub(super) fn take_found(&mut self) -> Result<Option<StoreHash>, String> {
         match (self.found.take(), &self.failed) {

@@ -330,3 +330,5 @@ fn a_credentials_file_whose_token_is_malformed_is_said_so_and_asked_again() {
 
 /// The first run: the opening line, the checklist's link, the credentials step, `--no-input` lists.
 mod first_run;
+/// `--from-stencil`: where the store hash comes from, on a terminal and without one.
+mod stencil;

@@ -157,3 +157,20 @@ fn the_old_file_is_migrated_as_stencil_cli_would_without_the_token() {
     );
     assert!(!bare.path().join(SECRETS_FILE).exists());
 }
+
+#[test]
+fn a_file_changed_since_it_was_read_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(SECRETS_FILE);
+    write(
+        dir.path(),
+        SECRETS_FILE,
+        "{\"accessToken\": \"read\", \"githubToken\": \"g\"}",
+    );
+    let files = read(dir.path()).unwrap();
+    // `stencil init` run again meanwhile: another token, which no profile keeps.
+    let now = "{\"accessToken\": \"newer\", \"githubToken\": \"g\"}";
+    write(dir.path(), SECRETS_FILE, now);
+    assert_eq!(files.remove_token().unwrap(), Removal::Changed);
+    assert_eq!(fs::read_to_string(&path).unwrap(), now);
+}
