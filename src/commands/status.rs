@@ -44,11 +44,14 @@ pub(super) fn run(args: &StatusArgs, ctx: &Context) -> Result<(), Error> {
         ));
         return Ok(());
     }
-    let err = Error::NeedsAttention(problems.len());
+    let total = profiles.profiles.len().max(problems.len());
     if !ctx.printer.json && !ctx.printer.quiet {
-        ctx.printer.show(format_args!("{err}"));
+        ctx.printer.show(format_args!(
+            "{} of {total} profiles need attention",
+            problems.len()
+        ));
     }
-    Err(Error::Reported(Box::new(err)))
+    Err(Error::Reported(Box::new(Error::NeedsAttention(problems.len()))))
 }
 
 fn json(args: &StatusArgs, ctx: &Context, profiles: &crate::profile::Profiles, problems: &Problems) {

@@ -8,6 +8,7 @@ use console::style;
 use super::clip;
 use crate::bigcommerce::judge::{Shortfall, VerifyFailure};
 use crate::error::Error;
+use crate::store::StoreError;
 use crate::text;
 
 /// What verifying one profile came to.
@@ -176,8 +177,8 @@ pub(crate) fn summary(rows: &[Row]) -> String {
 pub(crate) fn detail(err: &Error) -> String {
     match err {
         Error::Verification { failure, .. } => match failure {
-            VerifyFailure::Revoked { .. } => "401: it passed before, the account was probably deleted".into(),
-            VerifyFailure::Rejected { .. } => "401: never verified; mistyped, or the account deleted".into(),
+            VerifyFailure::Revoked { .. } => "401; it passed before".into(),
+            VerifyFailure::Rejected { .. } => "401; never verified before".into(),
             VerifyFailure::WrongStore { .. } => "the token belongs to another store".into(),
             VerifyFailure::ScopeLost { lost, .. } => lost_now(lost),
             VerifyFailure::ScopesMissing { missing, .. }
@@ -188,9 +189,18 @@ pub(crate) fn detail(err: &Error) -> String {
             VerifyFailure::Unhealthy { status } => format!("GET /v3/hooks answered {status}"),
         },
         Error::Unreachable(why) => why.clone(),
-        Error::Storage(why) => why.to_string(),
-        other => other.to_string(),
+        Error::Storage(StoreError::Failed(why)) => without_name(why),
+        other => without_name(&other.to_string()),
     }
+}
+
+/// A message without its leading "profile `name` ": the row names the profile already.
+fn without_name(message: &str) -> String {
+    message
+        .strip_prefix("profile `")
+        .and_then(|rest| rest.split_once("` "))
+        .map_or(message, |(_, rest)| rest)
+        .to_owned()
 }
 
 fn lost_now(lost: &[Shortfall]) -> String {
@@ -205,18 +215,16 @@ fn lost_now(lost: &[Shortfall]) -> String {
 }
 
 fn short_now(missing: &[Shortfall]) -> String {
-    let each: Vec<String> = missing
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {} (wanted {})",
-                s.name,
-                s.observed.as_str(),
-                s.wanted.as_str()
-            )
-        })
-        .collect();
-    each.join(", ")
+    if let [one] = missing {
+        return format!(
+            "{} {} ({} wanted)",
+            one.name,
+            one.observed.as_str(),
+            one.wanted.as_str()
+        );
+    }
+    let names: Vec<&str> = missing.iter().map(|s| s.name).collect();
+    format!("{} scopes short: {}", missing.len(), names.join(", "))
 }
 
 #[cfg(test)]
@@ -265,6 +273,20 @@ mod tests {
             row("d", Outcome::Ok, ""),
         ];
         assert_eq!(summary(&rows), "2 ok, 1 revoked, 1 unreachable");
+    }
+
+    #[test]
+    fn details_are_short_and_leave_the_name_to_the_row() {
+        let lost = Error::Storage(StoreError::Failed(
+            "profile `shop` has metadata but no access token in the keyring".into(),
+        ));
+        assert_eq!(detail(&lost), "has metadata but no access token in the keyring");
+        assert_eq!(detail(&Error::Unreachable("timeout".into())), "timeout");
+        assert_eq!(Outcome::of(&lost), Outcome::Storage);
+        assert_eq!(
+            Outcome::of(&Error::Unreachable(String::new())).key(),
+            "unreachable"
+        );
     }
 
     #[test]
