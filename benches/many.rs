@@ -62,7 +62,7 @@ impl World {
             .env("HOME", &self.root)
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
             .args(args)
-            .stdin(Stdio::piped())
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         cmd
@@ -93,7 +93,11 @@ impl World {
                 "--insecure-storage",
                 "--yes",
             ];
-            let mut child = self.cmd(&dir, &args).spawn().map_err(|e| e.to_string())?;
+            let mut child = self
+                .cmd(&dir, &args)
+                .stdin(Stdio::piped())
+                .spawn()
+                .map_err(|e| e.to_string())?;
             if let Some(mut stdin) = child.stdin.take() {
                 writeln!(stdin, "{token}").map_err(|e| e.to_string())?;
             }
