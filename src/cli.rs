@@ -147,6 +147,18 @@ pub(crate) struct VerifyArgs {
     /// Skip the write probes; Modify is then reported as unknown
     #[arg(long)]
     pub no_check_modify: bool,
+    /// Verify every profile, a few stores at a time; one row per profile (not with --profile)
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: how many stores to verify at a time (1 to 16)
+    #[arg(
+        long,
+        requires = "all",
+        default_value_t = 4,
+        value_name = "N",
+        value_parser = clap::value_parser!(u8).range(1..=16)
+    )]
+    pub jobs: u8,
 }
 
 /// `bcsetup status`.
@@ -155,6 +167,9 @@ pub(crate) struct StatusArgs {
     /// Warn about profiles whose credentials are older than this many days
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub max_age: u32,
+    /// Exit 8 when a profile is unverified, older than --max-age or left mid-rotation (no network)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `bcsetup token`.
@@ -245,6 +260,28 @@ pub(crate) struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// Parse argv. On top of clap's own checks: `verify --all` with a `--profile` typed on the command
+/// line is a usage error (exit 2), since `--all` means every profile. `BCSETUP_PROFILE` set in the
+/// environment is no conflict: a shell that exports it can still check everything.
+pub(crate) fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let typed =
+        |m: &clap::ArgMatches| m.value_source("profile") == Some(clap::parser::ValueSource::CommandLine);
+    let profile_typed = typed(&matches) || matches.subcommand().is_some_and(|(_, sub)| typed(sub));
+    if let Command::Verify(VerifyArgs { all: true, .. }) = &cli.command
+        && profile_typed
+    {
+        return Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "`--all` verifies every profile and cannot be combined with `--profile`",
+        ));
+    }
+    Ok(cli)
+}
+
 /// The variables clap reads (every `env =` above), found by walking the command tree, so a new one
 /// is never missed: `lib` hides their values from clap's errors.
 pub(crate) fn env_variables() -> Vec<String> {
@@ -321,6 +358,33 @@ mod tests {
         ] {
             let err = parse(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn verify_all_refuses_a_typed_profile_but_not_one_from_the_environment() {
+        let os = |list: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("bcsetup")
+                .chain(list.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        for args in [
+            &["verify", "--all", "--profile", "x"][..],
+            &["--profile", "x", "verify", "--all"],
+            &["verify", "--profile=x", "--all"],
+        ] {
+            let err = super::parse(&os(args)).err().map(|e| e.exit_code());
+            assert_eq!(err, Some(2), "{args:?}");
+        }
+        assert!(super::parse(&os(&["verify", "--all", "--jobs", "16"])).is_ok());
+        assert!(super::parse(&os(&["verify", "--profile", "x"])).is_ok());
+        for bad in [
+            &["verify", "--jobs", "2"][..],
+            &["verify", "--all", "--jobs", "0"],
+            &["verify", "--all", "--jobs", "17"],
+        ] {
+            assert!(super::parse(&os(bad)).is_err(), "{bad:?}");
         }
     }
 

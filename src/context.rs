@@ -248,6 +248,32 @@ impl Context {
         crate::interrupt::install(move |err| printer.error(err));
     }
 
+    /// The same run for another profile (`verify --all` reads each profile's secrets through it):
+    /// the same environment, printer, locks' bounds and stores, no terminal.
+    pub(crate) fn for_profile(&self, profile: ProfileName) -> Self {
+        Self {
+            env: self.env.clone(),
+            profile,
+            config_dir: self.config_dir.clone(),
+            printer: self.printer,
+            api_base: self.api_base.clone(),
+            prompter: RefCell::new(None),
+            waits: self.waits.clone(),
+            keyring: Rc::clone(&self.keyring),
+            file: Rc::clone(&self.file),
+        }
+    }
+
+    /// What another thread needs to build a context of its own (a `Context` stays on its thread).
+    pub(crate) fn seed(&self) -> Seed {
+        Seed {
+            env: self.env.clone(),
+            config_dir: self.config_dir.clone(),
+            api_base: self.api_base.clone(),
+            lock_wait: self.waits.lock,
+        }
+    }
+
     /// Replace the keyring with another store (in-process tests use the memory store).
     #[cfg(test)]
     #[must_use]
@@ -266,6 +292,36 @@ impl Context {
         match kind {
             StorageKind::Keyring => Rc::clone(&self.keyring),
             StorageKind::File => Rc::clone(&self.file),
+        }
+    }
+}
+
+/// The sendable part of a context, from which a worker thread of `verify --all` builds its own.
+#[derive(Clone)]
+pub(crate) struct Seed {
+    env: Env,
+    config_dir: PathBuf,
+    api_base: ApiBase,
+    lock_wait: Duration,
+}
+
+impl Seed {
+    /// A context for `profile` on this thread, with this printer: no terminal, and stores of its
+    /// own. The worker proves and records; it reads no secret, so its keyring never connects.
+    pub(crate) fn context(&self, profile: ProfileName, printer: Printer) -> Context {
+        Context {
+            env: self.env.clone(),
+            profile,
+            config_dir: self.config_dir.clone(),
+            printer,
+            api_base: self.api_base.clone(),
+            prompter: RefCell::new(None),
+            waits: Waits {
+                lock: self.lock_wait,
+                notice: Rc::new(move |text: &str| printer.show(text)),
+            },
+            keyring: Rc::new(KeyringStore::new(keyring::Bound::default())),
+            file: Rc::new(FileStore::new(&self.config_dir)),
         }
     }
 }

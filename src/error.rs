@@ -11,10 +11,12 @@ use crate::store::StoreError;
 use crate::text;
 
 mod input;
+mod rank;
 mod storage;
 mod verification;
 
 pub use input::{InputError, InputErrors};
+pub use rank::{NEEDS_ATTENTION, worst};
 pub use storage::{Left, fixes};
 pub use verification::Facts;
 
@@ -69,6 +71,17 @@ pub enum Error {
         /// The profiles in profiles.toml, in their order there.
         existing: Vec<String>,
     },
+    /// `verify --all` or `status --check` found no profile at all. Exit 7.
+    #[error("there are no profiles yet")]
+    NoProfiles,
+    /// `status --check`: this many profiles are unverified, too old or left mid-rotation. Exit 8.
+    #[error("{0} profile(s) need attention")]
+    NeedsAttention(usize),
+    /// The command printed its outcome itself, one row per profile (`verify --all`, `status
+    /// --check`): the run ends with the code of the worst row's error, and nothing more is printed
+    /// (with `--json`, the document already on stdout stays the only one).
+    #[error("{0}")]
+    Reported(Box<Error>),
     /// Ctrl-C or Esc at a prompt, SIGINT, a Cancel item, No at a confirmation. Exit 130. Shown as
     /// one calm line that says what was kept (`cancelled: nothing was saved`), never as an error.
     #[error("{}", crate::terminal::cancelled())]
@@ -111,11 +124,12 @@ impl Error {
             Error::Child(code) | Error::CommandNotRun { code, .. } => *code,
             Error::Unreachable(_) => 5,
             Error::Storage(_) | Error::StorageLeft { .. } => 6,
-            Error::ProfileNotFound { .. } => 7,
+            Error::ProfileNotFound { .. } | Error::NoProfiles => 7,
+            Error::NeedsAttention(_) => NEEDS_ATTENTION,
             Error::Interrupted => 130,
             Error::Signalled(signal) | Error::Stopped(signal) => signal_exit_code(*signal),
             Error::Internal(_) => 1,
-            Error::Declined(shown) => shown.exit_code(),
+            Error::Declined(shown) | Error::Reported(shown) => shown.exit_code(),
         }
     }
 
@@ -127,13 +141,14 @@ impl Error {
             Error::Verification { failure, .. } => failure.facts().kind,
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) | Error::StorageLeft { .. } => "storage",
-            Error::ProfileNotFound { .. } => "profile_not_found",
+            Error::ProfileNotFound { .. } | Error::NoProfiles => "profile_not_found",
+            Error::NeedsAttention(_) => "needs_attention",
             Error::Interrupted | Error::Signalled(_) | Error::Stopped(_) => "interrupted",
             Error::Child(_) => "child_exit",
             Error::CommandNotRun { code: 127, .. } => "command_not_found",
             Error::CommandNotRun { .. } => "command_not_executable",
             Error::Internal(_) => "internal",
-            Error::Declined(shown) => shown.kind(),
+            Error::Declined(shown) | Error::Reported(shown) => shown.kind(),
         }
     }
 
@@ -160,13 +175,15 @@ impl Error {
             Error::Storage(err) => Some(storage::hint(err)),
             Error::StorageLeft { error, left } => Some(storage::hint_left(error, *left)),
             Error::ProfileNotFound { name, existing } => Some(not_found_hint(name, existing)),
+            Error::NoProfiles => Some("create one with `bcsetup init`".into()),
             Error::CommandNotRun { code: 127, .. } => Some(
                 "check the name and PATH; the command runs without a shell, so use `sh -c '…'` for shell syntax"
                     .into(),
             ),
             Error::CommandNotRun { .. } => Some("check that the file is a program and is executable".into()),
-            Error::Declined(shown) => shown.hint(),
+            Error::Declined(shown) | Error::Reported(shown) => shown.hint(),
             Error::Input(_)
+            | Error::NeedsAttention(_)
             | Error::Interrupted
             | Error::Signalled(_)
             | Error::Stopped(_)

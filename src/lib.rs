@@ -39,9 +39,6 @@ mod leak_tests;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::Cli;
 use crate::context::{Context, Env};
 use crate::output::Printer;
 
@@ -51,7 +48,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     // Taken before parsing: a parse error must hide the values clap read from it, too.
     let env = Env::from_process();
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match cli::parse(&args) {
         Ok(cli) => cli,
         Err(e) => return parse_error(&e, &args, &env),
     };
@@ -66,7 +63,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if !matches!(err, error::Error::Child(_)) {
+            // A child's code passes through silently; a reported outcome was printed by the command.
+            if !matches!(err, error::Error::Child(_) | error::Error::Reported(_)) {
                 printer.error(&err);
             }
             ExitCode::from(err.exit_code())

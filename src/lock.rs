@@ -108,6 +108,19 @@ pub(crate) fn acquire(
     }
 }
 
+/// Whether a live process holds `path` exclusively, checked without waiting, creating or writing
+/// anything: a shared lock taken and dropped at once. A missing or unreadable file has no holder.
+pub(crate) fn held(path: &Path) -> bool {
+    if fs::symlink_metadata(path).map_or(true, |m| !m.is_file()) {
+        return false;
+    }
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    // Dropping `file` releases the shared lock, if it was taken.
+    matches!(FileExt::try_lock_shared(&file), Ok(false))
+}
+
 fn record_pid(file: &mut File) -> io::Result<()> {
     file.set_len(0)?;
     file.rewind()?;
@@ -127,6 +140,22 @@ mod tests {
 
     fn never(_: Option<u32>) {
         panic!("no wait expected");
+    }
+
+    #[test]
+    fn held_sees_an_exclusive_holder_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.lock");
+        assert!(!held(&path));
+        assert!(!path.exists(), "held() created the file");
+        let lock = acquire(&path, Mode::Exclusive, Duration::ZERO, &mut never).unwrap();
+        let before = fs::read(&path).unwrap();
+        assert!(held(&path));
+        assert_eq!(fs::read(&path).unwrap(), before);
+        drop(lock);
+        assert!(!held(&path));
+        // Checking took nothing: an exclusive lock is free at once.
+        assert!(acquire(&path, Mode::Exclusive, Duration::ZERO, &mut never).is_ok());
     }
 
     #[test]

@@ -100,25 +100,7 @@ impl Printer {
     /// calm line of its own instead (`terminal::last_line`), still an error object with `--json`.
     pub(crate) fn error(self, err: &Error) {
         if self.json {
-            let mut error = serde_json::json!({
-                "code": err.exit_code(),
-                "kind": err.kind(),
-                "message": err.to_string(),
-            });
-            if let Some(hint) = err.hint() {
-                error["hint"] = hint.into();
-            }
-            // The bodies as answered (bounded); the message shows them escaped, for a terminal.
-            if !err.accepted().is_empty() {
-                error["accepted"] = serde_json::to_value(err.accepted()).unwrap_or_default();
-            }
-            let mut doc = match err.report().map(serde_json::to_value) {
-                Some(Ok(report)) => report,
-                _ => serde_json::json!({}),
-            };
-            doc["ok"] = false.into();
-            doc["error"] = error;
-            self.json(&doc);
+            self.json(&error_document(err));
         }
         if err.is_cancel() {
             terminal::last_line(&err.calm_line());
@@ -142,6 +124,30 @@ impl Printer {
             ));
         }
     }
+}
+
+/// The JSON document of an error: the verification report (if any) with `ok: false` and
+/// `error: {code, kind, message, hint?, accepted?}` (docs/interface.md, "JSON output").
+pub(crate) fn error_document(err: &Error) -> serde_json::Value {
+    let mut error = serde_json::json!({
+        "code": err.exit_code(),
+        "kind": err.kind(),
+        "message": err.to_string(),
+    });
+    if let Some(hint) = err.hint() {
+        error["hint"] = hint.into();
+    }
+    // The bodies as answered (bounded); the message shows them escaped, for a terminal.
+    if !err.accepted().is_empty() {
+        error["accepted"] = serde_json::to_value(err.accepted()).unwrap_or_default();
+    }
+    let mut doc = match err.report().map(serde_json::to_value) {
+        Some(Ok(report)) => report,
+        _ => serde_json::json!({}),
+    };
+    doc["ok"] = false.into();
+    doc["error"] = error;
+    doc
 }
 
 /// The first failed write to stdout (its description), for `lib::main` to turn into exit 1.

@@ -15,8 +15,10 @@ use crate::bigcommerce::{Access, AccountName, Level, StoreHash, TokenType};
 use crate::domain::{ProfileName, StorageKind};
 use crate::error::{Error, InputErrors};
 
+mod attention;
 mod file;
 
+pub(crate) use attention::{Problem, problems};
 pub(crate) use file::{DEFAULT_LOCK_WAIT, ProfileLock, Waits};
 pub use file::{MAX_FILE_BYTES, ProfileFile};
 

@@ -214,7 +214,7 @@ fn spinner(ctx: &Context, requests: usize) -> ProgressBar {
 
 /// `BCSETUP_HTTP_TIMEOUT_MS` and `BCSETUP_VERIFY_DEADLINE_MS` tune the limits (slow links, tests);
 /// a value that is not a positive number of milliseconds is an input error, not silently ignored.
-fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
+pub(crate) fn limits_from_env(ctx: &Context) -> Result<Limits, Error> {
     let mut limits = Limits::default();
     let ms = |name: &str| ctx.env.millis(name);
     if let Some(t) = ms("BCSETUP_HTTP_TIMEOUT_MS")? {

@@ -12,10 +12,12 @@ use jiff::Timestamp;
 use crate::bigcommerce::report::{Report, ScopeResult};
 use crate::text;
 
+mod many;
 mod recheck;
 mod status;
 
-pub(crate) use status::status;
+pub(crate) use many::{Outcome, Row, detail as failure_detail, summary as verify_all_summary, verify_all};
+pub(crate) use status::{Problems, problem_lines, status};
 
 pub(crate) use recheck::{recheck, recheck_warnings};
 
@@ -207,7 +209,7 @@ mod tests {
         profiles
             .profiles
             .insert(ProfileName::parse("shop").unwrap(), profile);
-        let listed = status(&profiles, "shop", Timestamp::UNIX_EPOCH, 90);
+        let listed = status(&profiles, "shop", Timestamp::UNIX_EPOCH, &Problems::new());
         assert!(listed.contains("Bot\\u{202e}txt.exe"), "{listed}");
         assert!(listed.contains("Shop\\u{1b}[2J"), "{listed}");
         for text in [shown, listed] {

@@ -204,6 +204,12 @@ impl ProfileFile {
         }
     }
 
+    /// Whether a live run owns `name` (holds its owner lock), checked without waiting and without
+    /// creating or changing any file (`status --check` must change nothing).
+    pub(crate) fn owner_alive(&self, name: &ProfileName) -> bool {
+        lock::held(&self.dir.join("locks").join(format!("{name}.lock")))
+    }
+
     fn refuse_non_dir(&self) -> Result<(), Error> {
         if fs::metadata(&self.dir).is_ok_and(|m| !m.is_dir()) {
             return Err(config_error(

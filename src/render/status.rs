@@ -1,19 +1,21 @@
 //! `bcsetup status`: the profile list. One row of short columns per profile (sized to their content,
 //! two spaces apart), the store's and the account's names on the line under it, then warnings.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use console::style;
 use jiff::Timestamp;
 
 use super::{age, clip};
-use crate::profile::Profiles;
+use crate::domain::ProfileName;
+use crate::profile::{Problem, Profiles};
 use crate::text;
 
 /// The profile list: one row per profile, the store's and the account's names on the line under
 /// it (names are long; the columns above stay short enough for 80 columns), then warnings for
 /// unverified, old and half-rotated profiles.
-pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age_days: u32) -> String {
+pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, problems: &Problems) -> String {
     let mut out = String::new();
     if profiles.profiles.is_empty() && profiles.pending.is_empty() {
         out.push_str("No profiles yet. Create one with `bcsetup init`.\n");
@@ -58,11 +60,14 @@ pub(crate) fn status(profiles: &Profiles, current: &str, now: Timestamp, max_age
         };
         let _ = writeln!(out, "    {names}");
     }
-    for w in status_warnings(profiles, now, max_age_days) {
+    for w in problem_lines(problems) {
         let _ = writeln!(out, "{}: {w}", style("warning").yellow().bold().for_stderr());
     }
     out
 }
+
+/// Each profile's problems, by name (`profile::problems`).
+pub(crate) type Problems = BTreeMap<ProfileName, Vec<Problem>>;
 
 const STATUS_COLUMNS: [&str; 7] = ["PROFILE", "STORE", "TYPE", "ACCESS", "STORAGE", "AGE", "VERIFIED"];
 
@@ -93,30 +98,30 @@ fn table_line(cells: &[String; 7], widths: &[usize; 7]) -> String {
     line
 }
 
-fn status_warnings(profiles: &Profiles, now: Timestamp, max_age_days: u32) -> Vec<String> {
-    let mut warnings = Vec::new();
-    for (name, p) in &profiles.profiles {
-        if p.verified_at.is_none() {
-            warnings.push(format!(
-                "profile `{name}` was never verified: run `bcsetup verify --profile {name}`"
-            ));
-        }
-        let changed = p.rotated_at.unwrap_or(p.created_at);
-        let days = now.as_second().saturating_sub(changed.as_second()) / 86_400;
-        if days > i64::from(max_age_days) {
-            warnings.push(format!(
-                "profile `{name}` has credentials {days} days old (over {max_age_days}): BigCommerce tokens never \
-                 expire, so rotate them with `bcsetup init --profile {name}`"
-            ));
+/// One line per problem: each profile's unverified and old credentials in name order, then the
+/// rotations left unfinished.
+pub(crate) fn problem_lines(problems: &Problems) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut left = Vec::new();
+    for (name, list) in problems {
+        for problem in list {
+            match *problem {
+                Problem::Unverified => lines.push(format!(
+                    "profile `{name}` was never verified: run `bcsetup verify --profile {name}`"
+                )),
+                Problem::TooOld { days, max } => lines.push(format!(
+                    "profile `{name}` has credentials {days} days old (over {max}): BigCommerce tokens never \
+                     expire, so rotate them with `bcsetup init --profile {name}`"
+                )),
+                Problem::MidRotation => left.push(format!(
+                    "profile `{name}` has an unfinished rotation (bcsetup was interrupted); the next `bcsetup \
+                     verify --profile {name}` finishes or undoes it"
+                )),
+            }
         }
     }
-    for name in profiles.pending.keys() {
-        warnings.push(format!(
-            "profile `{name}` has an unfinished rotation (bcsetup was interrupted); the next `bcsetup verify \
-             --profile {name}` finishes or undoes it"
-        ));
-    }
-    warnings
+    lines.extend(left);
+    lines
 }
 
 #[cfg(test)]
@@ -124,7 +129,7 @@ mod tests {
     use super::*;
     use crate::bigcommerce::{Access, AccountName, StoreHash, TokenType};
     use crate::domain::ProfileName;
-    use crate::profile::Profile;
+    use crate::profile::{Profile, problems};
 
     fn profile(store: &str, account: &str, access: Access) -> Profile {
         Profile {
@@ -163,7 +168,8 @@ mod tests {
         long.store_name = Some("A store with a rather long name indeed, longer than the column".into());
         long.verified_at = Some(Timestamp::from_second(86_400).unwrap());
         let profiles = listing(vec![("a-long-profile-name-of-forty-characters-", long)]);
-        let text = status(&profiles, "x", Timestamp::from_second(200 * 86_400).unwrap(), 90);
+        let now = Timestamp::from_second(200 * 86_400).unwrap();
+        let text = status(&profiles, "x", now, &problems(&profiles, now, 90, &|_| true));
         for line in text.lines().filter(|l| !l.starts_with("warning")) {
             assert!(
                 line.chars().count() <= 80,
@@ -200,7 +206,8 @@ mod tests {
             ),
             ("b", profile("demo123", "Bot!", Access::Modify)),
         ]);
-        let text = status(&profiles, "b", Timestamp::from_second(90).unwrap(), 90);
+        let now = Timestamp::from_second(90).unwrap();
+        let text = status(&profiles, "b", now, &problems(&profiles, now, 90, &|_| true));
         let lines: Vec<&str> = text.lines().take(5).collect();
         assert_eq!(cells(lines[0]), STATUS_COLUMNS, "{text}");
         assert_eq!(

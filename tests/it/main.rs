@@ -37,6 +37,9 @@ mod init;
 /// Secret leakage: every command and mode, failure paths, panics, `/proc/<pid>/cmdline`.
 #[cfg(target_os = "linux")]
 mod leaks;
+/// Many stores at once: `verify --all` (rows, JSON array, worst code, bounded parallelism, 429,
+/// records, Ctrl-C) and `status --check` (each problem, no network).
+mod many;
 /// TLS and network policy: http only for loopback, certificates checked, proxies, no redirects
 /// (trust added through `SSL_CERT_FILE`, which only the Linux verifier reads).
 #[cfg(target_os = "linux")]

@@ -287,14 +287,41 @@ impl FakeStore {
         lock(&self.state).faults.clear();
     }
 
+    /// Answers the next `n` requests for store `hash` with `fault` (after the faults of
+    /// [`FakeStore::fail_next`]); other stores answer normally.
+    pub fn fail_store_next(&self, hash: &str, n: usize, fault: Fault) {
+        lock(&self.state)
+            .store_faults
+            .entry(hash.to_owned())
+            .or_default()
+            .extend(std::iter::repeat_n(fault, n));
+    }
+
+    /// Answers every request for store `hash` with `fault` from now on (`None`: normally again).
+    pub fn fail_store(&self, hash: &str, fault: Option<Fault>) {
+        let mut state = lock(&self.state);
+        match fault {
+            Some(fault) => state.failing_stores.insert(hash.to_owned(), fault),
+            None => state.failing_stores.remove(hash),
+        };
+    }
+
+    /// The most stores that had a request in flight at the same moment, since the start or the last
+    /// [`FakeStore::clear_log`].
+    pub fn max_stores_in_flight(&self) -> usize {
+        lock(&self.state).max_stores_in_flight
+    }
+
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.state).log.clone()
     }
 
-    /// Forgets the requests received so far.
+    /// Forgets the requests received so far (and the most stores in flight).
     pub fn clear_log(&self) {
-        lock(&self.state).log.clear();
+        let mut state = lock(&self.state);
+        state.log.clear();
+        state.max_stores_in_flight = 0;
     }
 
     /// Every write the fake accepted (`METHOD path`): a verification must leave this empty.
@@ -376,6 +403,11 @@ struct State {
     themes_full: HashSet<String>,
     domains: HashMap<String, String>,
     storefront: Option<String>,
+    store_faults: HashMap<String, VecDeque<Fault>>,
+    failing_stores: HashMap<String, Fault>,
+    /// Requests being answered, per store hash.
+    in_flight: HashMap<String, usize>,
+    max_stores_in_flight: usize,
 }
 
 /// One store's current rate-limit window.
@@ -393,13 +425,17 @@ struct Quota {
 }
 
 impl State {
-    /// Logs the request, takes the next fault and spends one request of the store's quota.
-    fn admit(&mut self, request: LoggedRequest) -> (Option<Fault>, Duration, Quota) {
+    /// Logs the request, takes the next fault, spends one request of the store's quota and counts
+    /// the request in flight for its store (until [`InFlight`] is dropped).
+    fn admit(&mut self, request: LoggedRequest) -> (Option<Fault>, Duration, Quota, String) {
         let store = parse_target(request.path.split('?').next().unwrap_or_default())
             .map_or(String::new(), |target| target.hash.to_owned());
         self.log.push(request);
         let now = Instant::now();
-        let window = self.quotas.entry(store).or_insert(Window { start: now, used: 0 });
+        let window = self
+            .quotas
+            .entry(store.clone())
+            .or_insert(Window { start: now, used: 0 });
         let elapsed = u64::try_from(now.duration_since(window.start).as_millis()).unwrap_or(u64::MAX);
         if elapsed >= WINDOW_MS {
             *window = Window { start: now, used: 0 };
@@ -411,7 +447,30 @@ impl State {
             reset_ms,
             exceeded: window.used > QUOTA,
         };
-        (self.faults.pop_front(), self.latency, quota)
+        let fault = self
+            .faults
+            .pop_front()
+            .or_else(|| self.store_faults.get_mut(&store).and_then(VecDeque::pop_front))
+            .or_else(|| self.failing_stores.get(&store).cloned());
+        *self.in_flight.entry(store.clone()).or_default() += 1;
+        let busy = self.in_flight.values().filter(|&&n| n > 0).count();
+        self.max_stores_in_flight = self.max_stores_in_flight.max(busy);
+        (fault, self.latency, quota, store)
+    }
+}
+
+/// One request being answered: counted in its store's in-flight requests until dropped (also when
+/// the client hangs up and the handler is cancelled).
+struct InFlight {
+    state: Arc<Mutex<State>>,
+    store: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(n) = lock(&self.state).in_flight.get_mut(&self.store) {
+            *n = n.saturating_sub(1);
+        }
     }
 }
 
@@ -474,7 +533,11 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Repl
         .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default();
     let request = LoggedRequest::new(&parts.method, &parts.uri, &parts.headers, &body);
-    let (fault, latency, mut quota) = lock(&state).admit(request.clone());
+    let (fault, latency, mut quota, store) = lock(&state).admit(request.clone());
+    let _in_flight = InFlight {
+        state: Arc::clone(&state),
+        store,
+    };
     tokio::time::sleep(latency).await;
     if let Some(Fault::Hang(pause)) = fault {
         tokio::time::sleep(pause).await;
