@@ -168,7 +168,8 @@ impl StencilFiles {
             fs::remove_file(path).map_err(io)?;
             return Ok(Removal::Deleted);
         }
-        let rest = Zeroizing::new(json::without(text, &members, index));
+        let rest =
+            Zeroizing::new(json::without(text, &members, index).map_err(|problem| malformed(path, problem))?);
         let mode = fs::symlink_metadata(path).map_err(io)?.permissions();
         crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(mode)).map_err(io)?;
         Ok(Removal::Rewritten)
@@ -219,7 +220,9 @@ impl StencilFiles {
                 if field == GITHUB_FIELD {
                     github = Some(Zeroizing::new(general[members[index].value.clone()].to_owned()));
                 }
-                general = Zeroizing::new(json::without(&general, &members, index));
+                general = Zeroizing::new(
+                    json::without(&general, &members, index).map_err(|problem| malformed(old, problem))?,
+                );
             }
         }
         let config = dir.join(CONFIG_FILE);

@@ -56,7 +56,22 @@ pub(super) fn members(text: &str) -> Result<Vec<Member>, String> {
 }
 
 /// `text` without `members[index]` and one comma beside it; the rest is byte for byte the same.
-pub(super) fn without(text: &str, members: &[Member], index: usize) -> String {
+/// The cut is checked by meaning too: the result must parse to the original object less that one
+/// member, so a scanner mistake can never write a damaged or different file (it is refused instead).
+pub(super) fn without(text: &str, members: &[Member], index: usize) -> Result<String, String> {
+    let out = cut(text, members, index);
+    let parse = |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
+    let expected = parse(text).map(|mut object| {
+        object.remove(&members[index].key);
+        object
+    });
+    match (expected, parse(&out)) {
+        (Some(expected), Some(got)) if expected == got => Ok(out),
+        _ => Err("could not be rewritten without that field safely, so it was left as it was".into()),
+    }
+}
+
+fn cut(text: &str, members: &[Member], index: usize) -> String {
     let cut = match (index.checked_sub(1), members.get(index + 1)) {
         // Up to the next member: takes this member, its comma and the line break before the next.
         (_, Some(next)) => members[index].span.start..next.span.start,
@@ -133,7 +148,7 @@ mod tests {
     fn cut(text: &str, key: &str) -> String {
         let m = members(text).unwrap();
         let i = m.iter().position(|m| m.key == key).unwrap();
-        without(text, &m, i)
+        without(text, &m, i).unwrap()
     }
 
     #[test]
@@ -164,6 +179,23 @@ mod tests {
         ] {
             serde_json::from_str::<serde_json::Value>(&text).unwrap();
         }
+    }
+
+    #[test]
+    fn a_cut_that_would_change_another_member_is_refused() {
+        // Two `a` members: cutting the last one changes what `a` means (serde_json keeps the last).
+        let text = "{\"a\": 1, \"a\": 2}";
+        let m = members(text).unwrap();
+        assert!(without(text, &m, 1).is_err());
+        assert_eq!(
+            without(
+                "{\"a\": 1, \"b\": 2}",
+                &members("{\"a\": 1, \"b\": 2}").unwrap(),
+                1
+            )
+            .unwrap(),
+            "{\"a\": 1}"
+        );
     }
 
     #[test]
