@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::bigcommerce::{Access, TokenType};
 
+mod copy;
+pub(crate) use copy::{CopyArgs, CopyWhat};
+
 /// Create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 #[derive(Debug, Parser)]
 #[command(name = "bcsetup", version, about, long_about = None, propagate_version = true)]
@@ -152,38 +155,6 @@ pub(crate) struct TokenArgs {
     /// Print even when stdout is a terminal (the token will be visible on screen)
     #[arg(long)]
     pub reveal: bool,
-}
-
-/// What `bcsetup copy` puts on the clipboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub(crate) enum CopyWhat {
-    /// The access token
-    #[default]
-    Token,
-    /// The API path (`https://api.bigcommerce.com/stores/HASH/v3/`)
-    ApiPath,
-    /// The client ID
-    ClientId,
-    /// The store hash
-    StoreHash,
-}
-
-/// `bcsetup copy`.
-#[derive(Debug, Args)]
-pub(crate) struct CopyArgs {
-    /// What to copy
-    #[arg(value_enum, default_value_t = CopyWhat::Token)]
-    pub what: CopyWhat,
-    /// Clear the clipboard after this many seconds (1 to 3600), if it still holds the value
-    // At most an hour: a copy waits in the foreground, and a token left on the clipboard longer
-    // than a form takes to fill in is what `copy` exists to avoid.
-    #[arg(
-        long,
-        default_value_t = 30,
-        value_name = "SECS",
-        value_parser = clap::value_parser!(u64).range(1..=3600)
-    )]
-    pub clear_after: u64,
 }
 
 /// Shell syntax for `bcsetup env`.
@@ -339,28 +310,10 @@ mod tests {
             &["init", "--store-hash", "a", "--api-path", "b"],
             &["init", "--access-token-stdin", "--credentials-file", "x"],
             &["-q", "-v", "status"],
-            &["copy", "--clear-after", "0"],
-            &["copy", "--clear-after", "3601"],
-            &["copy", "password"],
         ] {
             let err = parse(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
         }
-    }
-
-    #[test]
-    fn copy_takes_the_token_and_thirty_seconds_by_default() {
-        let Command::Copy(args) = parse(&["copy"]).unwrap().command else {
-            panic!("not copy")
-        };
-        assert_eq!((args.what, args.clear_after), (CopyWhat::Token, 30));
-        let Command::Copy(args) = parse(&["copy", "client-id", "--clear-after", "3600"])
-            .unwrap()
-            .command
-        else {
-            panic!("not copy")
-        };
-        assert_eq!((args.what, args.clear_after), (CopyWhat::ClientId, 3600));
     }
 
     #[test]

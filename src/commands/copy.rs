@@ -64,7 +64,8 @@ pub(super) fn run(args: &CopyArgs, ctx: &Context) -> Result<(), Error> {
         .put(value.text())
         .map_err(|e| Error::NoClipboard(e.to_string()))?;
     let keys = countdown::Keys {
-        enter: ctx.interactive(),
+        enter: platform::KEYS && ctx.interactive(),
+        ctrl_c: platform::KEYS,
     };
     ctx.printer.success(format_args!(
         "Copied {} of profile `{}` to the clipboard: {}",
@@ -184,8 +185,9 @@ mod platform;
 
 #[cfg(not(unix))]
 mod platform {
-    //! No signals are watched here (signal-hook's iterator is Unix-only): Ctrl-C ends the run the
-    //! platform's way, and the clipboard keeps the value (docs/interface.md says so).
+    //! Elsewhere (Windows) no signal is watched and no key read: signal-hook and nix are Unix
+    //! dependencies here. Ctrl-C ends the run at once and the clipboard keeps the value until
+    //! something else is copied (docs/interface.md says so); the countdown offers no keys.
     use std::time::Instant;
 
     use super::countdown::Ended;
@@ -197,13 +199,17 @@ mod platform {
             Watch
         }
 
+        #[allow(clippy::unused_self, reason = "the same call as the Unix watch's")]
         pub(super) fn wait(&self, deadline: Instant, _enter: bool, mut tick: impl FnMut(u64)) -> Ended {
             super::countdown::count_down(deadline, &mut tick, |slice| {
                 std::thread::sleep(slice);
-                false
+                None
             })
         }
     }
 
     pub(super) fn restore_terminal() {}
+
+    /// Whether Enter and Ctrl-C work during the countdown.
+    pub(super) const KEYS: bool = false;
 }

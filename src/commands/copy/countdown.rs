@@ -14,10 +14,16 @@ const TICK: Duration = Duration::from_millis(100);
 pub(super) struct Keys {
     /// Enter clears at once (stdin is a terminal, and `--no-input` was not given).
     pub enter: bool,
+    /// Ctrl-C clears, then ends the run (where signals are watched: Unix).
+    pub ctrl_c: bool,
 }
 
 /// Why the countdown ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(unix),
+    allow(dead_code, reason = "without Unix, no key or signal ends a countdown early")
+)]
 pub(super) enum Ended {
     /// The time ran out.
     Deadline,
@@ -56,12 +62,13 @@ pub(super) fn count_down(
 
 /// The countdown line.
 pub(super) fn countdown(secs: u64, keys: Keys) -> String {
-    let how = if keys.enter {
-        "Enter clears now, Ctrl-C clears and quits"
-    } else {
-        "Ctrl-C clears and quits"
+    let how = match (keys.enter, keys.ctrl_c) {
+        (true, true) => " — Enter clears now, Ctrl-C clears and quits",
+        (true, false) => " — Enter clears now",
+        (false, true) => " — Ctrl-C clears and quits",
+        (false, false) => "",
     };
-    format!("Clipboard clears in {secs} s — {how}")
+    format!("Clipboard clears in {secs} s{how}")
 }
 
 /// What was copied, in a sentence.
@@ -117,14 +124,16 @@ mod tests {
 
     #[test]
     fn the_countdown_names_only_the_keys_that_work() {
+        let keys = |enter, ctrl_c| Keys { enter, ctrl_c };
         assert_eq!(
-            countdown(27, Keys { enter: true }),
+            countdown(27, keys(true, true)),
             "Clipboard clears in 27 s — Enter clears now, Ctrl-C clears and quits"
         );
         assert_eq!(
-            countdown(30, Keys { enter: false }),
+            countdown(30, keys(false, true)),
             "Clipboard clears in 30 s — Ctrl-C clears and quits"
         );
+        assert_eq!(countdown(5, keys(false, false)), "Clipboard clears in 5 s");
     }
 
     #[test]

@@ -18,6 +18,9 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::countdown::{Ended, count_down};
 
+/// Enter and Ctrl-C work during the countdown.
+pub(super) const KEYS: bool = true;
+
 /// The signals that end a countdown, each with its flag.
 pub(super) struct Watch {
     flags: Vec<(i32, Arc<AtomicBool>, Option<signal_hook::SigId>)>,
