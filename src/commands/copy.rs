@@ -144,12 +144,14 @@ fn report(
     platform::restore_terminal();
     let left = match left {
         Ok(left) => left,
+        // The clipboard answered the copy but not the clear: unexpected (exit 1), and the user
+        // must know the value may still be there.
         Err(e) => {
             ctx.printer.redraw("");
-            ctx.printer.warn(format_args!(
-                "could not clear the clipboard: {e}; clear it by hand"
-            ));
-            return Err(Error::NoClipboard(e.to_string()));
+            return Err(Error::Internal(anyhow::anyhow!(
+                "could not clear the clipboard ({e}); it may still hold the value: copy something \
+                 else over it"
+            )));
         }
     };
     if left == Left::ClearedUnread {
