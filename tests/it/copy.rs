@@ -169,6 +169,13 @@ fn sigterm_clears_then_ends_the_run_with_143() {
     let Some((env, x)) = world() else { return };
     let mut child = spawn(&env, &["copy", "--clear-after", "30"]);
     wait_until_copied(&x, &mut child, TOKEN);
+    // Marked for clipboard managers (Klipper and others) to keep out of their history.
+    let targets = x.clipboard_as("TARGETS").unwrap_or_default();
+    assert!(targets.contains("x-kde-passwordManagerHint"), "{targets}");
+    assert_eq!(
+        x.clipboard_as("x-kde-passwordManagerHint").as_deref(),
+        Some("secret")
+    );
     let pid = Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
     kill(pid, Signal::SIGTERM).expect("send SIGTERM");
     let out = finish(child);

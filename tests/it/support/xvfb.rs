@@ -59,12 +59,17 @@ impl Xvfb {
 
     /// What the CLIPBOARD selection holds now, or `None` when it is empty.
     pub fn clipboard(&self) -> Option<String> {
+        self.clipboard_as("UTF8_STRING")
+    }
+
+    /// The clipboard's content in the format `target` (`TARGETS` lists the formats offered).
+    pub fn clipboard_as(&self, target: &str) -> Option<String> {
         let out = Command::new("xclip")
-            .args(["-o", "-selection", "clipboard"])
+            .args(["-o", "-selection", "clipboard", "-t", target])
             .env("DISPLAY", &self.display)
             .stdin(Stdio::null())
             .output()
-            .expect("run xclip -o");
+            .expect("run xclip -o -t");
         out.status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
