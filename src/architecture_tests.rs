@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["domain", "atomic", "lock", "text", "terminal"],
     &["bigcommerce"],
-    &["store"],
+    &["store", "clipboard"],
     &["error"],
     &["output", "prompter", "interrupt", "profile"],
     &["render", "checklist", "cli"],

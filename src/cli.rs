@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::bigcommerce::{Access, TokenType};
 
+mod copy;
+pub(crate) use copy::{CopyArgs, CopyWhat};
+
 /// Create, verify and keep BigCommerce store-level API credentials in the OS keyring.
 #[derive(Debug, Parser)]
 #[command(name = "bcsetup", version, about, long_about = None, propagate_version = true)]
@@ -60,6 +63,8 @@ pub(crate) enum Command {
     Status(StatusArgs),
     /// Print the access token to stdout, for pipes
     Token(TokenArgs),
+    /// Put a credential on the clipboard (the token masked on screen); cleared after a countdown
+    Copy(CopyArgs),
     /// Print `export BIGCOMMERCE_…=…` lines for a shell
     Env(EnvArgs),
     /// Run a command with the BIGCOMMERCE_* variables set; exits with its code

@@ -241,6 +241,12 @@ impl Context {
         Some(prompter)
     }
 
+    /// Whether there is a terminal to ask on (stdin and stderr are terminals, no `--no-input`),
+    /// without lending it: `copy` reads Enter from it.
+    pub(crate) fn interactive(&self) -> bool {
+        self.prompter.try_borrow().is_ok_and(|p| p.is_some())
+    }
+
     /// End the run at once, restoring the terminal, on SIGINT, SIGTERM or SIGHUP (outside a
     /// save: `interrupt::critical`); the signal is told as a cancel (with `--json`, the error object).
     pub(crate) fn watch_signals(&self) {

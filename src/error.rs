@@ -82,6 +82,11 @@ pub enum Error {
     /// (with `--json`, the document already on stdout stays the only one).
     #[error("{0}")]
     Reported(Box<Error>),
+    /// `copy` found no clipboard to use: no display server named in the environment, or one it could
+    /// not reach. Exit 2: the run's surroundings cannot do what was asked, as for `token` to a
+    /// terminal. The message is the cause, never the value.
+    #[error("no clipboard to copy to: {0}")]
+    NoClipboard(String),
     /// Ctrl-C or Esc at a prompt, SIGINT, a Cancel item, No at a confirmation. Exit 130. Shown as
     /// one calm line that says what was kept (`cancelled: nothing was saved`), never as an error.
     #[error("{}", crate::terminal::cancelled())]
@@ -119,7 +124,7 @@ impl Error {
     /// The process exit code for this error (docs/interface.md, "Exit codes").
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Config { .. } => 2,
+            Error::Input(_) | Error::Config { .. } | Error::NoClipboard(_) => 2,
             Error::Verification { failure, .. } => failure.facts().code,
             Error::Child(code) | Error::CommandNotRun { code, .. } => *code,
             Error::Unreachable(_) => 5,
@@ -138,6 +143,7 @@ impl Error {
         match self {
             Error::Input(_) => "invalid_input",
             Error::Config { .. } => "invalid_config",
+            Error::NoClipboard(_) => "no_clipboard",
             Error::Verification { failure, .. } => failure.facts().kind,
             Error::Unreachable(_) => "unreachable",
             Error::Storage(_) | Error::StorageLeft { .. } => "storage",
@@ -172,6 +178,12 @@ impl Error {
                     .into(),
             ),
             Error::Unreachable(_) => Some(verification::UNREACHABLE_HINT.into()),
+            Error::NoClipboard(_) => Some(
+                "copy needs a desktop session's clipboard (X11 or Wayland). Without one, pipe the token \
+                 (`bcsetup token | …`) or run the program with the credentials in its environment \
+                 (`bcsetup exec -- CMD`)"
+                    .into(),
+            ),
             Error::Storage(err) => Some(storage::hint(err)),
             Error::StorageLeft { error, left } => Some(storage::hint_left(error, *left)),
             Error::ProfileNotFound { name, existing } => Some(not_found_hint(name, existing)),

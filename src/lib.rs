@@ -17,6 +17,7 @@ pub mod store;
 mod atomic;
 mod checklist;
 mod cli;
+mod clipboard;
 mod commands;
 mod context;
 mod interrupt;

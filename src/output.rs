@@ -59,6 +59,19 @@ impl Printer {
         ));
     }
 
+    /// A status line redrawn in place (`copy`'s countdown): the cursor's line is replaced by `line`,
+    /// and the cursor stays after it. Only on a terminal and without `--quiet`; an empty `line`
+    /// just wipes the line, so the next message takes its place.
+    pub(crate) fn redraw(self, line: &str) {
+        use std::io::IsTerminal;
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{}", text::one_line(line));
+        let _ = err.flush();
+    }
+
     /// A warning (stderr), shown even with `--quiet`.
     pub(crate) fn warn(self, msg: impl Display) {
         stderr_line(&format!(

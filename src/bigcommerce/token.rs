@@ -8,7 +8,7 @@
 //! The token's text leaves this type through three methods only, and these are its only readers:
 //! - `header`: the `X-Auth-Token` header, marked sensitive (`client::Client::new`);
 //! - `expose_to_program`: where the token is the product: `token` prints it, `env` quotes it,
-//!   `exec` puts it in the child's environment (and `secrets.stencil.json`);
+//!   `exec` puts it in the child's environment (and `secrets.stencil.json`), `copy` on the clipboard;
 //! - `mask`: the last four characters, on a terminal, for tokens longer than eight characters.
 //!
 //! `is_copied_in` compares it with a non-secret value, so a token pasted as a client ID or an

@@ -1,6 +1,7 @@
 //! One file per subcommand: glue between parsing, the BigCommerce layer, storage and output.
 
 mod completions;
+mod copy;
 mod env;
 mod exec;
 mod init;
@@ -31,6 +32,7 @@ pub(crate) fn run(command: Command, ctx: &Context) -> Result<(), Error> {
         Command::Verify(args) => verify::run(&args, ctx),
         Command::Status(args) => status::run(&args, ctx),
         Command::Token(args) => token::run(&args, ctx),
+        Command::Copy(args) => copy::run(&args, ctx),
         Command::Env(args) => env::run(&args, ctx),
         Command::Exec(args) => exec::run(&args, ctx),
         Command::Remove(args) => remove::run(&args, ctx),

@@ -3,11 +3,12 @@
 
 use crate::support::{TestEnv, have};
 
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "init",
     "verify",
     "status",
     "token",
+    "copy",
     "env",
     "exec",
     "remove",

@@ -18,6 +18,9 @@ mod bad_input;
 mod battery;
 /// Concurrent writers and readers on one profile, held locks, a stopped keyring.
 mod concurrency;
+/// `copy` under a private X server (Xvfb): the value on the clipboard, cleared after the countdown
+/// or on Enter, Ctrl-C and SIGTERM, kept when the user copied since; no display is exit 2.
+mod copy;
 /// SIGKILL during a rotation, parallel runs.
 mod crash;
 /// The fault battery: BigCommerce, storage and filesystem faults during a rotation.

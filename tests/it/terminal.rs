@@ -18,7 +18,7 @@ use crate::support::pty::{CTRL_C, ENTER, ESC, PRESET, Pty, SHOWN_ONCE, UP};
 use crate::support::{Level, STORE, TestEnv, TokenSpec};
 
 /// The PTY's master, kept open past the session: its mode can be read after bcsetup exits.
-fn master(pty: &Pty) -> std::fs::File {
+pub(crate) fn master(pty: &Pty) -> std::fs::File {
     pty.session
         .get_process()
         .get_raw_handle()
@@ -26,13 +26,13 @@ fn master(pty: &Pty) -> std::fs::File {
 }
 
 /// The PTY's whole mode (termios), read through the master.
-fn mode(master: &std::fs::File) -> Termios {
+pub(crate) fn mode(master: &std::fs::File) -> Termios {
     tcgetattr(master.as_fd()).expect("read the PTY's mode")
 }
 
 /// `bcsetup ARGS` on a PTY in a user's mode (echo and line mode on), the PTY's master, and that
 /// mode, read before bcsetup started.
-fn spawn_as_a_user(env: &TestEnv, args: &[&str]) -> (Pty, std::fs::File, Termios) {
+pub(crate) fn spawn_as_a_user(env: &TestEnv, args: &[&str]) -> (Pty, std::fs::File, Termios) {
     let mut pty = Pty::spawn_cmd(through_sh(
         env,
         args,

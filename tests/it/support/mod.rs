@@ -8,6 +8,7 @@ pub mod fake_store;
 pub mod pty;
 pub mod secret_service;
 pub mod snapshot;
+pub mod xvfb;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
