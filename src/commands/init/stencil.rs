@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use crate::bigcommerce::stencil_files::{CONFIG_FILE, Removal, SECRETS_FILE};
+use crate::bigcommerce::stencil_files::lend::{self, OldFile, Secrets};
+use crate::bigcommerce::stencil_files::{CONFIG_FILE, OLD_FILE, Removal, SECRETS_FILE};
 use crate::bigcommerce::token::AccessToken;
 use crate::cli::InitArgs;
 use crate::context::Context;
@@ -124,17 +125,45 @@ fn say(ctx: &Context, source: &StencilSource, outcome: &mut Outcome) {
             .printer
             .warn(format_args!("could not take the access token out: {e}")),
     }
-    if outcome.token_removed && source.files.leaves_a_secrets_file() {
-        // `exec --stencil` never writes over an existing file, and stencil-cli reads this one.
-        let left = if source.files.newer_ignored || outcome.migrated {
-            text::path(&dir.join(SECRETS_FILE))
-        } else {
-            shown
-        };
-        ctx.printer.info(format_args!(
-            "  {left} stays, and `bcsetup exec --stencil` never writes over a file:\n  \
-             to hand stencil-cli the token that way, move its other fields out first"
+    if outcome.token_removed
+        && let Some(note) = exec_note(ctx, source, dir)
+    {
+        ctx.printer.info(note);
+    }
+}
+
+/// What `exec --stencil` does with the folder as it is now, when a file stays that it does not
+/// simply create and remove: the same checks as `exec` (`stencil_files::lend`), so the two agree.
+fn exec_note(ctx: &Context, source: &StencilSource, dir: &Path) -> Option<String> {
+    let token_file = &source.files.token_file;
+    let name = token_file.file_name();
+    if lend::old_file(dir) != OldFile::Absent {
+        return Some(format!(
+            "  {} stays, and stencil-cli reads it first (writing the newer files from it):\n  \
+             move it away before `bcsetup exec --stencil`, which refuses while it is there",
+            text::path(&dir.join(OLD_FILE))
         ));
+    }
+    if name != Some(SECRETS_FILE.as_ref()) && name != Some(OLD_FILE.as_ref()) {
+        // `secretsFileName` named it: stencil-cli reads it, and exec writes only the usual name.
+        return Some(format!(
+            "  stencil-cli reads {} ({CONFIG_FILE} names it), and `bcsetup exec --stencil` writes \
+             {SECRETS_FILE}:\n  to use it, move the fields to {SECRETS_FILE} and drop secretsFileName",
+            text::path(token_file)
+        ));
+    }
+    let secrets = text::path(&dir.join(SECRETS_FILE));
+    match lend::secrets(dir) {
+        Ok(Secrets::Object(_)) => Some(format!(
+            "  {secrets} keeps its other fields; `bcsetup{} exec --stencil {} -- stencil start`\n  \
+             adds the token to it only while stencil-cli runs, then puts the file back as it is now",
+            profile_flag(ctx),
+            text::path(dir)
+        )),
+        Ok(Secrets::HoldsToken) => Some(format!(
+            "  {secrets} still holds an accessToken, so `bcsetup exec --stencil` refuses while it does"
+        )),
+        Ok(Secrets::Absent) | Err(_) => None,
     }
 }
 
