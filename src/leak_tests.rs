@@ -45,6 +45,9 @@ fn secret_holders_without_debug_stay_without_it() {
         crate::prover::Claim<'static>,
         crate::store::memory::MemoryStore,
         crate::bigcommerce::client::Client,
+        crate::bigcommerce::stencil_files::lend::Secrets,
+        crate::bigcommerce::stencil_files::lend::Original,
+        crate::bigcommerce::stencil_files::lend::Lent,
     );
 }
 

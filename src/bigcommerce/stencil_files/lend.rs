@@ -9,17 +9,18 @@ use std::path::{Path, PathBuf};
 use secrecy::zeroize::Zeroizing;
 
 use super::{
-    OLD_FILE, SECRETS_FILE, StencilFileError, TOKEN_FIELD, exists, json, malformed, read_file, utf8,
+    CONFIG_FILE, OLD_FILE, SECRETS_FILE, StencilFileError, TOKEN_FIELD, config, exists, json, malformed,
+    read_file, utf8,
 };
 
-/// `DIR/secrets.stencil.json` before a run.
+/// The secrets file stencil-cli reads, before a run.
 pub enum Secrets {
-    /// There is none: the run creates it.
+    /// There is none: the run creates `secrets.stencil.json`.
     Absent,
     /// A JSON object without `accessToken` (a `githubToken`, say): the run adds the token to it.
     Object(Original),
-    /// It holds an `accessToken` already, perhaps another store's.
-    HoldsToken,
+    /// This file holds an `accessToken` already, perhaps another store's.
+    HoldsToken(PathBuf),
 }
 
 /// `DIR/.stencil`, which stencil-cli reads first and then replaces the newer files with.
@@ -79,17 +80,25 @@ pub fn old_file(dir: &Path) -> OldFile {
     }
 }
 
-/// What `secrets.stencil.json` in `dir` is; one that is not a regular file or not a JSON object
-/// is an error (and is left as it is).
+/// What the secrets file stencil-cli reads in `dir` is: the one `config.stencil.json`'s
+/// `secretsFileName` names when it exists, else `secrets.stencil.json` (`_getSecretsConfig`). One
+/// that is not a regular file or not a JSON object is an error (and is left as it is).
 pub fn secrets(dir: &Path) -> Result<Secrets, StencilFileError> {
-    let path = dir.join(SECRETS_FILE);
+    let config_path = dir.join(CONFIG_FILE);
+    // A config that cannot be read names nothing; stencil-cli stops on it anyway.
+    let named = exists(&config_path)
+        .then(|| config(&config_path).ok().and_then(|(_, name)| name))
+        .flatten()
+        .map(|name| dir.join(name))
+        .filter(|path| exists(path));
+    let path = named.unwrap_or_else(|| dir.join(SECRETS_FILE));
     if !exists(&path) {
         return Ok(Secrets::Absent);
     }
     let bytes = read_file(&path)?;
     let members = json::members(utf8(&path, &bytes)?).map_err(|problem| malformed(&path, problem))?;
     if members.iter().any(|m| m.key == TOKEN_FIELD) {
-        return Ok(Secrets::HoldsToken);
+        return Ok(Secrets::HoldsToken(path));
     }
     let permissions = fs::symlink_metadata(&path)
         .map_err(|source| StencilFileError::Io {
@@ -111,6 +120,11 @@ pub fn token_only(path: &Path, token: &str) -> Result<Zeroizing<String>, Stencil
 }
 
 impl Original {
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Write the file again with `accessToken` added after its last member, atomically and 0600.
     pub fn lend(self, token: &str) -> Result<Lent, StencilFileError> {
         let path = &self.path;

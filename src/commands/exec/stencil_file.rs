@@ -4,6 +4,8 @@
 //! original bytes and permissions back afterwards, or, when the file changed meanwhile, loses the
 //! token and keeps the rest. A file with a token, a malformed one, and a `.stencil` beside it (which
 //! stencil-cli reads first and writes over the newer files) are refused before anything is written.
+//! The secrets file is the one stencil-cli reads: `config.stencil.json`'s `secretsFileName` when
+//! that file exists, else `secrets.stencil.json`.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -39,12 +41,10 @@ impl StencilFile {
         if let Some(problem) = old_file_problem(dir) {
             return Err(refuse(problem));
         }
-        let path = dir.join(SECRETS_FILE);
-        let file = text::path(&path);
         // The one place exec hands the token to a file: the file stencil-cli reads.
         let token = token.expose_to_program();
         match lend::secrets(dir) {
-            Ok(Secrets::Absent) => Self::create_new(path, token),
+            Ok(Secrets::Absent) => Self::create_new(dir.join(SECRETS_FILE), token),
             Ok(Secrets::Object(original)) => original
                 .lend(token)
                 .map(|lent| Self {
@@ -53,9 +53,10 @@ impl StencilFile {
                 .map_err(|e| {
                     Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
                 }),
-            Ok(Secrets::HoldsToken) => Err(refuse(format!(
-                "{file} already holds an accessToken, perhaps another store's, and bcsetup does not \
-                 replace it: import it with `bcsetup init --from-stencil {shown}`, or move the file away"
+            Ok(Secrets::HoldsToken(path)) => Err(refuse(format!(
+                "{} already holds an accessToken, perhaps another store's, and bcsetup does not \
+                 replace it: import it with `bcsetup init --from-stencil {shown}`, or move the file away",
+                text::path(&path)
             ))),
             Err(e) => Err(refuse(format!(
                 "{e}; bcsetup leaves it as it is: fix it or move it away"

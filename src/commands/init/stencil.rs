@@ -126,7 +126,7 @@ fn say(ctx: &Context, source: &StencilSource, outcome: &mut Outcome) {
             .warn(format_args!("could not take the access token out: {e}")),
     }
     if outcome.token_removed
-        && let Some(note) = exec_note(ctx, source, dir)
+        && let Some(note) = exec_note(ctx, dir)
     {
         ctx.printer.info(note);
     }
@@ -134,9 +134,7 @@ fn say(ctx: &Context, source: &StencilSource, outcome: &mut Outcome) {
 
 /// What `exec --stencil` does with the folder as it is now, when a file stays that it does not
 /// simply create and remove: the same checks as `exec` (`stencil_files::lend`), so the two agree.
-fn exec_note(ctx: &Context, source: &StencilSource, dir: &Path) -> Option<String> {
-    let token_file = &source.files.token_file;
-    let name = token_file.file_name();
+fn exec_note(ctx: &Context, dir: &Path) -> Option<String> {
     if lend::old_file(dir) != OldFile::Absent {
         return Some(format!(
             "  {} stays, and stencil-cli reads it first (writing the newer files from it):\n  \
@@ -144,24 +142,17 @@ fn exec_note(ctx: &Context, source: &StencilSource, dir: &Path) -> Option<String
             text::path(&dir.join(OLD_FILE))
         ));
     }
-    if name != Some(SECRETS_FILE.as_ref()) && name != Some(OLD_FILE.as_ref()) {
-        // `secretsFileName` named it: stencil-cli reads it, and exec writes only the usual name.
-        return Some(format!(
-            "  stencil-cli reads {} ({CONFIG_FILE} names it), and `bcsetup exec --stencil` writes \
-             {SECRETS_FILE}:\n  to use it, move the fields to {SECRETS_FILE} and drop secretsFileName",
-            text::path(token_file)
-        ));
-    }
-    let secrets = text::path(&dir.join(SECRETS_FILE));
     match lend::secrets(dir) {
-        Ok(Secrets::Object(_)) => Some(format!(
-            "  {secrets} keeps its other fields; `bcsetup{} exec --stencil {} -- stencil start`\n  \
+        Ok(Secrets::Object(original)) => Some(format!(
+            "  {} keeps its other fields; `bcsetup{} exec --stencil {} -- stencil start`\n  \
              adds the token to it only while stencil-cli runs, then puts the file back as it is now",
+            text::path(original.path()),
             profile_flag(ctx),
             text::path(dir)
         )),
-        Ok(Secrets::HoldsToken) => Some(format!(
-            "  {secrets} still holds an accessToken, so `bcsetup exec --stencil` refuses while it does"
+        Ok(Secrets::HoldsToken(path)) => Some(format!(
+            "  {} still holds an accessToken, so `bcsetup exec --stencil` refuses while it does",
+            text::path(&path)
         )),
         Ok(Secrets::Absent) | Err(_) => None,
     }

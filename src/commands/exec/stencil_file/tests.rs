@@ -150,3 +150,24 @@ fn a_token_a_malformed_file_and_a_dot_stencil_are_refused_untouched() {
         assert!(!path.exists(), "nothing written");
     }
 }
+
+#[test]
+fn the_secrets_file_the_config_names_is_the_one_lent() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "{\"secretsFileName\": \"mine.json\"}";
+    fs::write(dir.path().join("config.stencil.json"), config).unwrap();
+    // Named but missing: stencil-cli falls back to the usual name, and so does exec.
+    let file = StencilFile::create(dir.path(), &token()).unwrap();
+    assert!(dir.path().join(SECRETS_FILE).exists());
+    drop(file);
+    let named = dir.path().join("mine.json");
+    fs::write(&named, "{\"githubToken\": \"g\"}").unwrap();
+    let mut file = StencilFile::create(dir.path(), &token()).unwrap();
+    assert!(fs::read_to_string(&named).unwrap().contains("accessToken"));
+    assert!(!dir.path().join(SECRETS_FILE).exists());
+    assert_eq!(file.clean_up(), None);
+    assert_eq!(fs::read_to_string(&named).unwrap(), "{\"githubToken\": \"g\"}");
+    fs::write(&named, "{\"accessToken\": \"x\"}").unwrap();
+    let err = StencilFile::create(dir.path(), &token()).err().unwrap();
+    assert!(err.to_string().contains("mine.json already holds"), "{err}");
+}
