@@ -202,7 +202,7 @@ fn import_then_exec(env: &TestEnv, dir: &Path, token: &str, github: &str, extra:
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("adds the token to it only while stencil-cli runs"),
+            .contains("only while stencil-cli runs, then puts the file back"),
         "{}",
         out.stderr
     );

@@ -170,7 +170,7 @@ fn the_older_stencil_file_is_replaced_by_the_pair_without_the_token() {
     );
     assert!(
         out.stderr
-            .contains("adds the token to it only while stencil-cli runs"),
+            .contains("only while stencil-cli runs, then puts the file back"),
         "{}",
         out.stderr
     );

@@ -144,11 +144,11 @@ fn exec_note(ctx: &Context, dir: &Path) -> Option<String> {
     }
     match lend::secrets(dir) {
         Ok(Secrets::Object(original)) => Some(format!(
-            "  {} keeps its other fields; `bcsetup{} exec --stencil {} -- stencil start`\n  \
-             adds the token to it only while stencil-cli runs, then puts the file back as it is now",
-            text::path(original.path()),
+            "  `bcsetup{} exec --stencil {} -- stencil start` adds the token to {}\n  \
+             only while stencil-cli runs, then puts the file back as it is now",
             profile_flag(ctx),
-            text::path(dir)
+            text::path(dir),
+            text::path(original.path())
         )),
         Ok(Secrets::HoldsToken(path)) => Some(format!(
             "  {} still holds an accessToken, so `bcsetup exec --stencil` refuses while it does",
