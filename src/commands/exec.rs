@@ -15,7 +15,8 @@
 //! `--stencil DIR` puts the token in `DIR/secrets.stencil.json` before CMD starts and takes it out
 //! when CMD ends, however it ends, so stencil-cli never needs a token file at rest: a missing file is
 //! created and removed, a file of other fields (`githubToken`) gets the token added and its original
-//! bytes back (`exec/stencil_file.rs`, which also says what is refused).
+//! bytes back, and one CMD changed loses the token only (`exec/stencil_file.rs`, which also says what
+//! is refused).
 
 use std::ffi::OsString;
 use std::process::{Command, ExitStatus};

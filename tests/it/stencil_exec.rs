@@ -1,7 +1,8 @@
 //! `exec --stencil` beside a `secrets.stencil.json` that holds other fields (the `githubToken` that
 //! `init --from-stencil` keeps): the token added only while the command runs, the exact bytes and
 //! mode put back afterwards (also after SIGTERM and SIGINT to bcsetup), a file the command rewrote
-//! left without the token; a file with a token and a `.stencil` refused before anything runs.
+//! (or a field it saved into a file bcsetup created) left without the token; a file with a token and
+//! a `.stencil` refused before anything runs.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -112,6 +113,29 @@ fn a_file_the_command_rewrote_loses_the_token_and_keeps_the_rest() {
     assert_eq!(mode(&path), 0o644, "the original permissions");
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     crate::assert_screen!(&env, "exec_stencil_changed_during_the_run", &out.stderr);
+}
+
+#[test]
+fn a_new_field_saved_into_a_created_file_stays_without_the_token() {
+    let (mut env, _token) = stencil_profile("SENTINELexecLend0006");
+    fs::create_dir_all(env.root.path().join("theme")).unwrap();
+    let path = env.root.path().join("theme/secrets.stencil.json");
+    // What `stencil release` does when it saves a new githubToken beside the token it read.
+    let github = env.secret("SENTINELgithubLend06");
+    env.set_env("NEW_GITHUB", &github);
+    let script = r#"printf '{\n  "accessToken": "%s",\n  "githubToken": "%s"\n}' "$BIGCOMMERCE_ACCESS_TOKEN" "$NEW_GITHUB" > theme/secrets.stencil.json"#;
+    let out = exec(&env, &["--stencil", "theme", "--", "sh", "-c", script]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        stencil_json(&[("githubToken", &github)])
+    );
+    assert_eq!(mode(&path), 0o600, "the mode the file had");
+    assert!(
+        out.stderr.contains("kept the rest, instead of removing it"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The theme folder as `exec --stencil` lends it the token: what `secrets.stencil.json` and `.stencil`
 //! hold before a run, the secrets file with `accessToken` added for the run (by text, every other
-//! byte kept), and afterwards the original put back, or, when the file is no longer what was
-//! written, the token taken out of what is there now.
+//! byte kept), and afterwards the original put back (or the file bcsetup created removed), or, when
+//! the file is no longer what was written, the token taken out of what is there now.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,18 +42,22 @@ pub struct Original {
 
 /// The secrets file while it holds the token: what was there before, and what was written.
 pub struct Lent {
-    original: Original,
+    path: PathBuf,
+    /// The bytes and permissions to put back; `None` when bcsetup created the file.
+    original: Option<(Zeroizing<Vec<u8>>, fs::Permissions)>,
     written: Zeroizing<String>,
 }
 
 /// What became of a lent file after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutBack {
-    /// It was as written, and the original bytes and permissions are back.
+    /// It was as written: the original bytes and permissions are back, or the file bcsetup created
+    /// is removed.
     Restored,
     /// It was gone: nothing holds the token, and nothing was put back.
     Missing,
-    /// It had changed: `accessToken` was taken out and the rest kept (with the original permissions).
+    /// It had changed: `accessToken` was taken out and the rest kept (with the original permissions,
+    /// or, in a file bcsetup created, the ones it has now).
     TokenTakenOut,
     /// It had changed and held only `accessToken`, so it was deleted.
     Deleted,
@@ -135,14 +139,15 @@ impl Original {
             .map_err(|problem| malformed(path, problem))?;
         let result = crate::atomic::write_atomic(path, written.as_bytes());
         let lent = Lent {
-            original: self,
+            path: self.path,
+            original: Some((self.bytes, self.permissions)),
             written,
         };
         if let Err(source) = result {
             // A failure after the rename (the folder's fsync) leaves the token in the file: put back.
             let _ = lent.put_back();
             return Err(StencilFileError::Io {
-                path: lent.original.path,
+                path: lent.path,
                 source,
             });
         }
@@ -151,13 +156,28 @@ impl Original {
 }
 
 impl Lent {
-    /// The file that holds the token.
-    pub fn path(&self) -> &Path {
-        &self.original.path
+    /// A file bcsetup created holding `written` alone: putting it back removes it.
+    pub fn created(path: PathBuf, written: Zeroizing<String>) -> Self {
+        Self {
+            path,
+            original: None,
+            written,
+        }
     }
 
-    /// Put the original back if the file is still what was written; else take `accessToken` out of
-    /// what is there now and keep the rest. An error leaves the file as it is (it may hold a token).
+    /// The file that holds the token.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether bcsetup created the file (rather than adding the token to the user's).
+    pub fn is_created(&self) -> bool {
+        self.original.is_none()
+    }
+
+    /// Put the original back (or remove a created file) if the file is still what was written; else
+    /// take `accessToken` out of what is there now and keep the rest. An error leaves the file as it
+    /// is (it may hold a token).
     pub fn put_back(&self) -> Result<PutBack, StencilFileError> {
         let path = self.path();
         let io = |source| StencilFileError::Io {
@@ -171,13 +191,34 @@ impl Lent {
             }
             Err(e) => return Err(e),
         };
-        let permissions = Some(self.original.permissions.clone());
         if *now == *self.written.as_bytes() {
-            crate::atomic::write_atomic_with(path, &self.original.bytes, permissions).map_err(io)?;
+            match &self.original {
+                Some((bytes, permissions)) => {
+                    crate::atomic::write_atomic_with(path, bytes, Some(permissions.clone())).map_err(io)?;
+                }
+                None => fs::remove_file(path).map_err(io)?,
+            }
             return Ok(PutBack::Restored);
         }
-        let text = utf8(path, &now)?;
-        let members = json::members(text).map_err(|problem| malformed(path, problem))?;
+        let permissions = match &self.original {
+            Some((_, permissions)) => permissions.clone(),
+            None => fs::symlink_metadata(path).map_err(io)?.permissions(),
+        };
+        let parsed = utf8(path, &now).and_then(|text| {
+            Ok((
+                text,
+                json::members(text).map_err(|problem| malformed(path, problem))?,
+            ))
+        });
+        let (text, members) = match parsed {
+            Ok(parsed) => parsed,
+            // A file bcsetup created and cannot read now (a write cut short?) goes, as it would have.
+            Err(_) if self.original.is_none() => {
+                fs::remove_file(path).map_err(io)?;
+                return Ok(PutBack::Deleted);
+            }
+            Err(e) => return Err(e),
+        };
         let Some(index) = members.iter().position(|m| m.key == TOKEN_FIELD) else {
             return Ok(PutBack::NoToken);
         };
@@ -187,7 +228,7 @@ impl Lent {
         }
         let rest =
             Zeroizing::new(json::without(text, &members, index).map_err(|problem| malformed(path, problem))?);
-        crate::atomic::write_atomic_with(path, rest.as_bytes(), permissions).map_err(io)?;
+        crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(permissions)).map_err(io)?;
         Ok(PutBack::TokenTakenOut)
     }
 }

@@ -1,8 +1,8 @@
 //! `--stencil DIR`'s `secrets.stencil.json`: holding the token exactly while CMD runs. A missing file
 //! is created (0600, exclusively) and removed afterwards; a JSON object without `accessToken` (the
 //! `githubToken` that `init --from-stencil` keeps) gets the token added (atomically, 0600) and its
-//! original bytes and permissions back afterwards, or, when the file changed meanwhile, loses the
-//! token and keeps the rest. A file with a token, a malformed one, and a `.stencil` beside it (which
+//! original bytes and permissions back afterwards. Either, when CMD changed it meanwhile (`stencil
+//! release` saves a `githubToken`), loses the token and keeps the rest instead. A file with a token, a malformed one, and a `.stencil` beside it (which
 //! stencil-cli reads first and writes over the newer files) are refused before anything is written.
 //! The secrets file is the one stencil-cli reads: `config.stencil.json`'s `secretsFileName` when
 //! that file exists, else `secrets.stencil.json`.
@@ -18,16 +18,9 @@ use crate::context::Context;
 use crate::error::{Error, InputErrors};
 use crate::text;
 
-/// `DIR/secrets.stencil.json` while CMD runs; the token leaves it on `finish` or, failing that, on drop.
+/// The secrets file while CMD runs; the token leaves it on `finish` or, failing that, on drop.
 pub(super) struct StencilFile {
-    held: Option<Held>,
-}
-
-enum Held {
-    /// bcsetup created the file: it is removed.
-    Created(PathBuf),
-    /// bcsetup added the token to the user's file: the original goes back.
-    Lent(Lent),
+    held: Option<Lent>,
 }
 
 impl StencilFile {
@@ -47,9 +40,7 @@ impl StencilFile {
             Ok(Secrets::Absent) => Self::create_new(dir.join(SECRETS_FILE), token),
             Ok(Secrets::Object(original)) => original
                 .lend(token)
-                .map(|lent| Self {
-                    held: Some(Held::Lent(lent)),
-                })
+                .map(|lent| Self { held: Some(lent) })
                 .map_err(|e| {
                     Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
                 }),
@@ -84,16 +75,16 @@ impl StencilFile {
             };
             InputErrors::one("--stencil", problem)
         })?;
-        // From here on the file exists, so the guard must own it before anything else can fail.
-        let guard = Self {
-            held: Some(Held::Created(path)),
-        };
-        file.write_all(body.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| {
-                Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
-            })?;
-        Ok(guard)
+        if let Err(e) = file.write_all(body.as_bytes()).and_then(|()| file.sync_all()) {
+            // Part of the token may be in it: the file bcsetup just created goes at once.
+            let _ = fs::remove_file(&path);
+            return Err(Error::Internal(
+                anyhow::Error::new(e).context("could not write the stencil file"),
+            ));
+        }
+        Ok(Self {
+            held: Some(Lent::created(path, body)),
+        })
     }
 
     /// Take the token out now, warning in one line about what was not as expected.
@@ -105,16 +96,7 @@ impl StencilFile {
 
     /// Remove the created file, or put the lent one back; what to warn about, if anything.
     fn clean_up(&mut self) -> Option<String> {
-        match self.held.take()? {
-            Held::Created(path) => match fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Some(format!(
-                    "could not remove {} ({e}); delete it by hand: it holds the access token",
-                    text::path(&path)
-                )),
-                _ => None,
-            },
-            Held::Lent(lent) => put_back_warning(&lent),
-        }
+        put_back_warning(&self.held.take()?)
     }
 }
 
@@ -145,17 +127,26 @@ fn old_file_problem(dir: &Path) -> Option<String> {
     }
 }
 
-/// The one-line warning after a lent file's run, or none when the original is back.
+/// The one-line warning after the run, or none when the file is back as it was before (or gone,
+/// when bcsetup created it).
 fn put_back_warning(lent: &Lent) -> Option<String> {
     let file = text::path(lent.path());
+    let created = lent.is_created();
+    let instead = if created {
+        "instead of removing it"
+    } else {
+        "instead of putting back the original"
+    };
     match lent.put_back() {
         Ok(PutBack::Restored) => None,
+        // Gone, or the token alone: what bcsetup would have done to a file it created.
+        Ok(PutBack::Missing | PutBack::Deleted) if created => None,
         Ok(PutBack::Missing) => Some(format!(
             "{file} was removed while the command ran: bcsetup did not put it back"
         )),
         Ok(PutBack::TokenTakenOut) => Some(format!(
             "{file} changed while the command ran: bcsetup took the access token out and kept the \
-             rest, instead of putting back the original"
+             rest, {instead}"
         )),
         Ok(PutBack::Deleted) => Some(format!(
             "{file} changed while the command ran and held only the access token: bcsetup deleted it"
@@ -164,7 +155,7 @@ fn put_back_warning(lent: &Lent) -> Option<String> {
             "{file} changed while the command ran and holds no access token: bcsetup left it as it is"
         )),
         Err(e) => Some(format!(
-            "could not put {file} back ({e}); check it by hand: it may hold the access token"
+            "could not take the access token out: {e}; check {file} by hand: it may hold the token"
         )),
     }
 }

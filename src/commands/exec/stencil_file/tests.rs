@@ -171,3 +171,27 @@ fn the_secrets_file_the_config_names_is_the_one_lent() {
     let err = StencilFile::create(dir.path(), &token()).err().unwrap();
     assert!(err.to_string().contains("mine.json already holds"), "{err}");
 }
+
+#[test]
+fn a_created_file_the_command_added_fields_to_keeps_them_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(SECRETS_FILE);
+    // As `stencil release` saves a new githubToken beside the token it read.
+    let mut file = StencilFile::create(dir.path(), &token()).unwrap();
+    let saved = "{\n  \"accessToken\": \"to\\\"k\\\\en\",\n  \"githubToken\": \"gh\"\n}";
+    fs::write(&path, saved).unwrap();
+    let warning = file.clean_up().unwrap();
+    assert!(warning.contains("instead of removing it"), "{warning}");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "{\n  \"githubToken\": \"gh\"\n}"
+    );
+    // The token alone again, or a write cut short: removed quietly, as a created file is.
+    fs::remove_file(&path).unwrap();
+    for after in ["{\"accessToken\": \"x\"}", "{\"accessToken\": \"to"] {
+        let mut file = StencilFile::create(dir.path(), &token()).unwrap();
+        fs::write(&path, after).unwrap();
+        assert_eq!(file.clean_up(), None, "{after}");
+        assert!(!path.exists(), "{after}");
+    }
+}
