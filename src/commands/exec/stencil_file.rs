@@ -45,8 +45,9 @@ impl StencilFile {
                     Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
                 }),
             Ok(Secrets::HoldsToken(path)) => Err(refuse(format!(
-                "{} already holds an accessToken, perhaps another store's, and bcsetup does not \
-                 replace it: import it with `bcsetup init --from-stencil {shown}`, or move the file away",
+                "{} already holds an accessToken (another store's, or a running `bcsetup exec \
+                 --stencil`'s), and bcsetup does not replace it: import it with `bcsetup init \
+                 --from-stencil {shown}`, or move the file away",
                 text::path(&path)
             ))),
             Err(e) => Err(refuse(format!(
