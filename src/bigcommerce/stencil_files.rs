@@ -8,8 +8,10 @@
 //! [`MAX_BYTES`], into a zeroized buffer; the token straight into a `SecretString`) and taking the
 //! token out again: the file rewritten atomically with the same permissions and every other byte as
 //! it was, or deleted when the token was all it held. Errors name the file and the field, never a value.
+//! `lend` is `exec --stencil`'s side: the token added to the secrets file for a run, then put back.
 
 mod json;
+pub mod lend;
 
 use std::fs;
 use std::io::Read;

@@ -23,9 +23,9 @@
 //! `expose_secret_only_where_documented` (`leak_tests.rs`) checks: `bigcommerce/token.rs` (this
 //! file); `store/mod.rs`,
 //! `store/file.rs`, `store/keyring.rs` and `store/memory.rs` (writing, reading back and comparing
-//! bytes); `stored.rs` (`Value::expose_to_program`: the client secret handed to a program);
-//! `commands/env.rs` (the rendered variables, written to stdout); and `commands/exec.rs` (the body
-//! of `secrets.stencil.json`).
+//! bytes); `stored.rs` (`Value::expose_to_program`: the client secret handed to a program); and
+//! `commands/env.rs` (the rendered variables, written to stdout). `exec --stencil` writes the token
+//! through `expose_to_program` into zeroized buffers (`stencil_files::lend`), without `expose_secret()`.
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};

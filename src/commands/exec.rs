@@ -10,24 +10,19 @@
 //! to CMD; one the terminal generated (Ctrl-C, Ctrl-\\) already reached CMD, which shares the
 //! terminal's process group, so it is not sent twice (a second SIGINT makes many programs skip their
 //! cleanup). Either way bcsetup waits for CMD, then cleans up. One of the exceptions ends bcsetup
-//! before CMD, and then `--stencil`'s file stays behind and CMD runs on.
+//! before CMD, and then `--stencil`'s file keeps the token and CMD runs on.
 //!
-//! `--stencil DIR` writes `DIR/secrets.stencil.json` (`{"accessToken": …}`, 0600, created
-//! exclusively: an existing file is the user's and is never replaced) before CMD starts and removes
-//! it when CMD ends, however it ends, so stencil-cli never needs a token file at rest.
+//! `--stencil DIR` puts the token in `DIR/secrets.stencil.json` before CMD starts and takes it out
+//! when CMD ends, however it ends, so stencil-cli never needs a token file at rest: a missing file is
+//! created and removed, a file of other fields (`githubToken`) gets the token added and its original
+//! bytes back, and one CMD changed loses the token only (`exec/stencil_file.rs`, which also says what
+//! is refused).
 
 use std::ffi::OsString;
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
-
-use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 
 use crate::bigcommerce::Level;
 use crate::bigcommerce::scopes::ScopeSet;
-use crate::bigcommerce::token::AccessToken;
 use crate::cli::ExecArgs;
 use crate::context::{Context, withhold_secrets};
 use crate::error::{Error, InputErrors};
@@ -35,8 +30,6 @@ use crate::stored;
 
 /// Set in CMD's environment to the profile's name; its presence makes a nested `exec` refuse.
 pub(super) const ACTIVE: &str = "BCSETUP_PROFILE_ACTIVE";
-/// The file stencil-cli reads the access token from, in the theme directory.
-const STENCIL_FILE: &str = "secrets.stencil.json";
 
 /// Run the command with the profile's variables and pass its exit code on.
 pub(super) fn run(args: &ExecArgs, ctx: &Context) -> Result<(), Error> {
@@ -143,76 +136,7 @@ fn spawn(mut command: Command) -> Result<std::process::Child, Error> {
         .map_err(|e| not_run(&command.get_program().to_owned(), &e))
 }
 
-/// `DIR/secrets.stencil.json` while CMD runs; removed on `remove` or, failing that, on drop.
-struct StencilFile {
-    path: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct StencilSecrets<'a> {
-    #[serde(rename = "accessToken")]
-    access_token: &'a str,
-}
-
-impl StencilFile {
-    /// Create the file exclusively with mode 0600 and write the token into it.
-    fn create(dir: &Path, token: &AccessToken) -> Result<Self, Error> {
-        let path = dir.join(STENCIL_FILE);
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).map_err(|e| {
-            let problem = match e.kind() {
-                std::io::ErrorKind::AlreadyExists => format!(
-                    "{} already exists and bcsetup does not replace it (it may hold another token); \
-                     move it away, or run without --stencil",
-                    path.display()
-                ),
-                std::io::ErrorKind::NotFound => format!("{} is not an existing directory", dir.display()),
-                _ => format!("cannot create {}: {e}", path.display()),
-            };
-            InputErrors::one("--stencil", problem)
-        })?;
-        // From here on the file exists, so the guard must own it before anything else can fail.
-        let guard = Self { path: Some(path) };
-        // The other place exec exposes a secret: the file stencil-cli reads.
-        let body = serde_json::to_string_pretty(&StencilSecrets {
-            access_token: token.expose_to_program(),
-        })
-        .map(SecretString::from)
-        .map_err(|e| Error::Internal(e.into()))?;
-        file.write_all(body.expose_secret().as_bytes())
-            .and_then(|()| file.write_all(b"\n"))
-            .and_then(|()| file.sync_all())
-            .map_err(|e| {
-                Error::Internal(anyhow::Error::new(e).context("could not write the stencil file"))
-            })?;
-        Ok(guard)
-    }
-
-    /// Remove the file now, warning (it holds the token) if that fails.
-    fn remove(mut self, ctx: &Context) {
-        if let Some(path) = self.path.take()
-            && let Err(e) = fs::remove_file(&path)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            ctx.printer.warn(format_args!(
-                "could not remove {} ({e}); delete it by hand: it holds the access token",
-                path.display()
-            ));
-        }
-    }
-}
-
-impl Drop for StencilFile {
-    fn drop(&mut self) {
-        // Reached only on an early return (a failed spawn, an error): remove quietly.
-        if let Some(path) = self.path.take() {
-            let _ = fs::remove_file(path);
-        }
-    }
-}
+mod stencil_file;
 
 #[cfg(unix)]
 #[path = "exec/unix.rs"]
@@ -223,7 +147,8 @@ mod platform {
     use std::path::Path;
     use std::process::{Command, ExitStatus};
 
-    use super::{StencilFile, spawn};
+    use super::spawn;
+    use super::stencil_file::StencilFile;
     use crate::bigcommerce::token::AccessToken;
     use crate::context::Context;
     use crate::error::Error;
@@ -239,7 +164,7 @@ mod platform {
         let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
         let status = spawn(command)?.wait();
         if let Some(file) = stencil {
-            file.remove(ctx);
+            file.finish(ctx);
         }
         status.map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not wait for the command")))
     }

@@ -58,6 +58,8 @@ mod status;
 /// Stencil-CLI tokens: the preset stencil-cli needs, the advisory scope, theme slots; the
 /// Information & Settings proof when `/v2/store` answers without the scope.
 mod stencil;
+/// `exec --stencil` beside a kept `secrets.stencil.json`: the token lent for the run, the file put back.
+mod stencil_exec;
 /// `init --from-stencil`: stencil-cli's theme-folder files imported, the token taken out of them.
 mod stencil_import;
 /// `init` checks the keyring before its first question: no D-Bus, no Secret Service, no default

@@ -168,7 +168,12 @@ fn the_older_stencil_file_is_replaced_by_the_pair_without_the_token() {
         fs::read_to_string(dir.join("secrets.stencil.json")).unwrap(),
         stencil_json(&[("githubToken", &format!("\"{github}\""))])
     );
-    assert!(out.stderr.contains("never writes over a file"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("only while stencil-cli runs, then puts the file back"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
 }
 
@@ -189,6 +194,12 @@ fn the_older_stencil_file_wins_over_the_pair_as_in_stencil_cli() {
     let out = import(&env, &dir, &with(&["--remove-stencil-token"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains(".stencil wins over"), "{}", out.stderr);
+    // `exec --stencil` refuses while `.stencil` is there, and the import says so.
+    assert!(
+        out.stderr.contains("stays, and stencil-cli reads it first"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.keyring_token().as_deref(), Some(token.as_str()));
     // The newer files exist, so nothing is migrated: `.stencil` only loses its token.
     assert_eq!(

@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use secrecy::zeroize::Zeroizing;
+
 /// One member of the top-level object.
 pub(super) struct Member {
     /// The decoded key.
@@ -68,6 +70,83 @@ pub(super) fn without(text: &str, members: &[Member], index: usize) -> Result<St
     match (expected, parse(&out)) {
         (Some(expected), Some(got)) if expected == got => Ok(out),
         _ => Err("could not be rewritten without that field safely, so it was left as it was".into()),
+    }
+}
+
+/// `text` with `"key": value` (value: a JSON string's text) added after the last member, on a line
+/// of its own indented like that member when the members are one a line; every other byte kept.
+/// Checked by meaning as `without` is: the result must parse to the original object plus that one
+/// member, and the original must not hold `key` already (that member would be shadowed, not added).
+pub(super) fn with_member(
+    text: &str,
+    members: &[Member],
+    key: &str,
+    value: &str,
+) -> Result<Zeroizing<String>, String> {
+    let refused = || format!("could not be rewritten with {key} added safely, so it was left as it was");
+    if members.iter().any(|m| m.key == key) {
+        return Err(refused());
+    }
+    let key_text = serde_json::to_string(key).map_err(|_| refused())?;
+    let (at, before, after) = insertion(text, members).ok_or_else(refused)?;
+    // Sized once, so no reallocation leaves an unwiped copy of the value behind.
+    let size = text.len() + before.len() + key_text.len() + value.len() + after.len() + 2;
+    let mut out = Zeroizing::new(String::with_capacity(size));
+    out.push_str(&text[..at.start]);
+    out.push_str(&before);
+    out.push_str(&key_text);
+    out.push_str(": ");
+    out.push_str(value);
+    out.push_str(after);
+    out.push_str(&text[at.end..]);
+    if adds_exactly(text, &out, key, value) {
+        Ok(out)
+    } else {
+        Err(refused())
+    }
+}
+
+/// Where a new last member goes (the range it replaces), and the text before and after it.
+fn insertion(text: &str, members: &[Member]) -> Option<(Range<usize>, String, &'static str)> {
+    if let Some(last) = members.last() {
+        let start = last.span.start;
+        let line = text[..start].rfind('\n').map_or(0, |nl| nl + 1);
+        let indent = &text[line..start];
+        let separator = if line > 0 && indent.trim().is_empty() {
+            format!(",\n{indent}")
+        } else {
+            ", ".to_owned()
+        };
+        return Some((last.span.end..last.span.end, separator, ""));
+    }
+    // `{}`, `{ }` or `{\n}`: what is between the braces becomes the one member, on its own line.
+    let open = text.find('{')?;
+    let close = text.rfind('}')?;
+    Some((open + 1..close, "\n  ".to_owned(), "\n"))
+}
+
+/// Whether `out` parses to the object `text` holds plus `key` with the string `value`, and nothing else.
+fn adds_exactly(text: &str, out: &str, key: &str, value: &str) -> bool {
+    let parse = |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
+    let expected = parse(text).zip(serde_json::from_str::<serde_json::Value>(value).ok());
+    let Some(((mut expected, mut added), mut got)) = expected.zip(parse(out)) else {
+        return false;
+    };
+    let same = added.is_string() && {
+        expected.insert(key.to_owned(), added.take());
+        expected == got
+    };
+    // The value is a token: its decoded copies are wiped, not merely freed.
+    for v in [expected.get_mut(key), got.get_mut(key)].into_iter().flatten() {
+        wipe(v);
+    }
+    same
+}
+
+/// Overwrite a string value's bytes before it is freed.
+fn wipe(value: &mut serde_json::Value) {
+    if let serde_json::Value::String(s) = value {
+        secrecy::zeroize::Zeroize::zeroize(s);
     }
 }
 
@@ -196,6 +275,42 @@ mod tests {
             .unwrap(),
             "{\"a\": 1}"
         );
+    }
+
+    fn add(text: &str) -> Result<String, String> {
+        let m = members(text).unwrap();
+        with_member(text, &m, "accessToken", "\"t\"").map(|s| s.to_string())
+    }
+
+    #[test]
+    fn a_member_is_added_after_the_last_in_its_style_and_the_rest_kept() {
+        // stencil-cli's `JSON.stringify(…, null, 2)`, with a nested last value.
+        let pretty = "{\n  \"githubToken\": \"g\",\n  \"x\": {\n    \"y\": [1]\n  }\n}";
+        assert_eq!(
+            add(pretty).unwrap(),
+            "{\n  \"githubToken\": \"g\",\n  \"x\": {\n    \"y\": [1]\n  },\n  \"accessToken\": \"t\"\n}"
+        );
+        assert_eq!(add("{\"g\":1}\n").unwrap(), "{\"g\":1, \"accessToken\": \"t\"}\n");
+        assert_eq!(
+            add("{\n\t\"a\": 1, \"b\": 2\n}").unwrap(),
+            "{\n\t\"a\": 1, \"b\": 2, \"accessToken\": \"t\"\n}"
+        );
+        assert_eq!(
+            add("\t{\"g\": \"}\"}").unwrap(),
+            "\t{\"g\": \"}\", \"accessToken\": \"t\"}"
+        );
+        for empty in ["{}", "{ }", "{\n}\n"] {
+            let got = add(empty).unwrap();
+            assert!(got.starts_with("{\n  \"accessToken\": \"t\"\n}"), "{got:?}");
+        }
+    }
+
+    #[test]
+    fn a_member_that_is_there_already_is_not_added() {
+        assert!(add("{\"accessToken\": \"other\"}").is_err());
+        // Not a string: not what the caller gives, refused by the meaning check.
+        let m = members("{}").unwrap();
+        assert!(with_member("{}", &m, "accessToken", "1").is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Unit tests of `exec`: exit codes, the signal mask, a command that cannot start, the stencil file.
+//! Unit tests of `exec`: exit codes, the signal mask, a command that cannot start, withheld variables.
 
 use super::*;
 
@@ -35,35 +35,6 @@ fn a_command_that_cannot_start_is_126_or_127() {
     let err = not_run(&program, &denied);
     assert_eq!(err.exit_code(), 126);
     assert!(err.to_string().contains("no-such-program"), "{err}");
-}
-
-#[test]
-fn stencil_file_is_private_exclusive_and_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(STENCIL_FILE);
-    let token = AccessToken::parse(&SecretString::from(r#"to"k\en"#.to_owned())).unwrap();
-    let file = StencilFile::create(dir.path(), &token).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(json, serde_json::json!({ "accessToken": r#"to"k\en"# }));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-    }
-    // A second run must not clobber the first one's (or the user's) file.
-    let again = StencilFile::create(dir.path(), &token).err().unwrap();
-    assert_eq!(again.exit_code(), 2);
-    assert!(again.to_string().contains("already exists"), "{again}");
-    assert!(path.exists());
-    drop(file);
-    assert!(!path.exists());
-    let missing = StencilFile::create(&dir.path().join("nope"), &token)
-        .err()
-        .unwrap();
-    assert!(
-        missing.to_string().contains("not an existing directory"),
-        "{missing}"
-    );
 }
 
 #[test]

@@ -11,7 +11,8 @@ use signal_hook::iterator::SignalsInfo;
 use signal_hook::iterator::exfiltrator::WithOrigin;
 use signal_hook::iterator::exfiltrator::origin::Origin;
 
-use super::{StencilFile, spawn};
+use super::spawn;
+use super::stencil_file::StencilFile;
 use crate::bigcommerce::token::AccessToken;
 use crate::context::Context;
 use crate::error::Error;
@@ -79,7 +80,7 @@ pub(super) fn supervise(
     })?;
     let stencil = stencil.map(|dir| StencilFile::create(dir, token)).transpose()?;
     // A signal before CMD exists cannot reach it: CMD is not started, and bcsetup ends as CMD
-    // would have (128 + N), after the stencil file is removed on the way out.
+    // would have (128 + N), after the stencil file is removed or put back on the way out.
     if let Some(origin) = signals.pending().next() {
         ctx.printer.warn(format_args!(
             "signal {} arrived before the command started; it was not run",
@@ -103,7 +104,7 @@ pub(super) fn supervise(
     handle.close();
     let _ = forwarder.join();
     if let Some(file) = stencil {
-        file.remove(ctx);
+        file.finish(ctx);
     }
     status.map_err(|e| Error::Internal(anyhow::Error::new(e).context("could not wait for the command")))
 }

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use crate::bigcommerce::stencil_files::{CONFIG_FILE, Removal, SECRETS_FILE};
+use crate::bigcommerce::stencil_files::lend::{self, OldFile, Secrets};
+use crate::bigcommerce::stencil_files::{CONFIG_FILE, OLD_FILE, Removal, SECRETS_FILE};
 use crate::bigcommerce::token::AccessToken;
 use crate::cli::InitArgs;
 use crate::context::Context;
@@ -124,17 +125,36 @@ fn say(ctx: &Context, source: &StencilSource, outcome: &mut Outcome) {
             .printer
             .warn(format_args!("could not take the access token out: {e}")),
     }
-    if outcome.token_removed && source.files.leaves_a_secrets_file() {
-        // `exec --stencil` never writes over an existing file, and stencil-cli reads this one.
-        let left = if source.files.newer_ignored || outcome.migrated {
-            text::path(&dir.join(SECRETS_FILE))
-        } else {
-            shown
-        };
-        ctx.printer.info(format_args!(
-            "  {left} stays, and `bcsetup exec --stencil` never writes over a file:\n  \
-             to hand stencil-cli the token that way, move its other fields out first"
+    if outcome.token_removed
+        && let Some(note) = exec_note(ctx, dir)
+    {
+        ctx.printer.info(note);
+    }
+}
+
+/// What `exec --stencil` does with the folder as it is now, when a file stays that it does not
+/// simply create and remove: the same checks as `exec` (`stencil_files::lend`), so the two agree.
+fn exec_note(ctx: &Context, dir: &Path) -> Option<String> {
+    if lend::old_file(dir) != OldFile::Absent {
+        return Some(format!(
+            "  {} stays, and stencil-cli reads it first (writing the newer files from it):\n  \
+             move it away before `bcsetup exec --stencil`, which refuses while it is there",
+            text::path(&dir.join(OLD_FILE))
         ));
+    }
+    match lend::secrets(dir) {
+        Ok(Secrets::Object(original)) => Some(format!(
+            "  `bcsetup{} exec --stencil {} -- stencil start` adds the token to {}\n  \
+             only while stencil-cli runs, then puts the file back as it is now",
+            profile_flag(ctx),
+            text::path(dir),
+            text::path(original.path())
+        )),
+        Ok(Secrets::HoldsToken(path)) => Some(format!(
+            "  {} still holds an accessToken, so `bcsetup exec --stencil` refuses while it does",
+            text::path(&path)
+        )),
+        Ok(Secrets::Absent) | Err(_) => None,
     }
 }
 

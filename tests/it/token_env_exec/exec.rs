@@ -90,14 +90,18 @@ fn exec_stencil_file_exists_only_while_the_command_runs() {
 }
 
 #[test]
-fn exec_stencil_never_replaces_an_existing_file() {
+fn exec_stencil_never_replaces_a_file_with_a_token() {
     let env = with_profile("SENTINELstencilx01");
     let theme = env.root.path().join("theme");
     std::fs::create_dir(&theme).unwrap();
     std::fs::write(theme.join("secrets.stencil.json"), "{\"accessToken\": \"mine\"}").unwrap();
     let out = exec(&env, &["--stencil", "theme", "--", "sh", "-c", "touch ran.txt"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("already holds an accessToken"),
+        "{}",
+        out.stderr
+    );
     assert!(
         !env.root.path().join("ran.txt").exists(),
         "the command ran anyway"
@@ -113,13 +117,20 @@ fn exec_stencil_never_replaces_an_existing_file() {
 /// Start `exec --stencil theme -- sleep 30`, wait for it, check the file is private, send `signal`
 /// to bcsetup (not to the child), and return bcsetup's exit code once the file is gone and the child
 /// has ended (not orphaned).
+#[cfg(unix)]
+pub(super) fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
+    signal_during_stencil_then(env, signal, None)
+}
+
+/// `signal_during_stencil`, for a theme folder whose secrets file held `kept` before the run: then
+/// the file must hold exactly those bytes again afterwards (`None`: the file must be gone).
 ///
 /// bcsetup keeps a signal it was started with ignored ignored (`nohup`), on purpose; a test runner
 /// that ignores one (`nohup cargo test`) would otherwise hang here for the whole deadline and fail
 /// with "did not end". So bcsetup is started with the signal at its default (GNU `env
 /// --default-signal`) when this process ignores it.
 #[cfg(unix)]
-pub(super) fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
+pub(crate) fn signal_during_stencil_then(env: &TestEnv, signal: &str, kept: Option<&[u8]>) -> i32 {
     let theme = env.root.path().join("theme");
     std::fs::create_dir_all(&theme).unwrap();
     let file = theme.join("secrets.stencil.json");
@@ -192,7 +203,14 @@ pub(super) fn signal_during_stencil(env: &TestEnv, signal: &str) -> i32 {
             .status();
         panic!("SIG{signal}: bcsetup ended but the command (pid {grandchild}) runs on, orphaned");
     }
-    assert!(!file.exists(), "the stencil file survived SIG{signal}");
+    match kept {
+        None => assert!(!file.exists(), "the stencil file survived SIG{signal}"),
+        Some(bytes) => assert_eq!(
+            std::fs::read(&file).ok().as_deref(),
+            Some(bytes),
+            "the secrets file was not put back after SIG{signal}"
+        ),
+    }
     status
         .code()
         .unwrap_or_else(|| panic!("bcsetup was killed by SIG{signal} ({status:?}) instead of exiting"))

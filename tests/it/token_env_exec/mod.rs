@@ -6,6 +6,9 @@ mod exec;
 mod hostile;
 mod signals;
 
+#[cfg(unix)]
+pub(crate) use exec::signal_during_stencil_then;
+
 use std::path::Path;
 
 use crate::keyring_env;
