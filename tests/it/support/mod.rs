@@ -93,10 +93,17 @@ impl TestEnv {
     /// not installed. With `BCSETUP_REQUIRE_SECRET_SERVICE=1` a missing service panics instead.
     pub fn with_keyring() -> Option<Self> {
         let ss = SecretService::shared()?;
+        ss.revive_if_dead();
+        Some(Self::with_service(ss))
+    }
+
+    /// A world with this Secret Service (a private one leaked to `'static`; the watchdog still stops
+    /// it when the test process ends).
+    pub fn with_service(ss: &'static SecretService) -> Self {
         let mut env = Self::new();
         env.env = ss.envs();
         env.keyring = Some(ss);
-        Some(env)
+        env
     }
 
     /// The config dir the binary uses.

@@ -188,7 +188,8 @@ impl SecretService {
         self.signal_keyring("-CONT");
     }
 
-    fn signal_keyring(&self, signal: &str) {
+    /// Sends `signal` to gnome-keyring (`-STOP`, `-CONT`, or `-TRAP` as a `GLib` error ends it).
+    pub fn signal_keyring(&self, signal: &str) {
         let pid = fs::read_to_string(self.dir.join("gnome-keyring-daemon.pid")).expect("keyring pid");
         let status = Command::new("kill").args([signal, pid.trim()]).status().unwrap();
         assert!(status.success(), "kill {signal} {pid}");
@@ -211,6 +212,29 @@ impl SecretService {
         .unwrap_or_else(|error| panic!("{error}"));
         // The watchdog kills it at exit through its pid file; the handle is not needed.
         std::mem::forget(daemons);
+    }
+
+    /// Restart gnome-keyring if it died, and say so loudly with the end of its log. gnome-keyring 42
+    /// can end itself with a `GLib` error when a client is killed in the middle of a call (the crash
+    /// test does that on purpose; see gnome-keyring's `gkd_secret_service_*: assertion 'client'
+    /// failed` reports); its items are on disk, so a restart loses none. Returns whether it had died.
+    pub fn revive_if_dead(&self) -> bool {
+        static REVIVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = REVIVING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.secrets_owned() {
+            return false;
+        }
+        let log = fs::read_to_string(self.dir.join("gnome-keyring-daemon.log")).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(8).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        // The real stderr, not the captured one: a daemon that died must never go unnoticed.
+        let _ = writeln!(
+            io::stderr(),
+            "\nwarning: the test Secret Service's gnome-keyring-daemon died; restarting it. Its log ends:\n  {}\n",
+            tail.join("\n  ")
+        );
+        self.start_keyring();
+        true
     }
 
     /// The variables to set on a child process (bcsetup, secret-tool) so that it uses this service.
