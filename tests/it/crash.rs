@@ -235,5 +235,8 @@ fn a_keyring_daemon_that_died_is_revived_with_its_items() {
         revived = ss.revive_if_dead();
     }
     assert!(revived, "the dead daemon is restarted");
-    assert_eq!(ss.lookup("bcsetup", "survivor").as_deref(), Some("SENTINELsurvivor01"));
+    assert_eq!(
+        ss.lookup("bcsetup", "survivor").as_deref(),
+        Some("SENTINELsurvivor01")
+    );
 }
