@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use fake_store::{FakeStore, Level, TokenSpec};
 
-/// The binary under test, built with the bench profile (= release: stripped, thin LTO).
+/// The binary under test, built with the bench profile (= release: stripped, fat LTO).
 const BIN: &str = env!("CARGO_BIN_EXE_bcsetup");
 /// Timed `verify` runs per latency (each against its own store).
 const VERIFY_RUNS: usize = 15;
