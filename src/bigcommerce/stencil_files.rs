@@ -144,38 +144,67 @@ impl StencilFiles {
     /// Take `accessToken` out of the file it came from, unless the file changed since it was read.
     pub fn remove_token(&self) -> Result<Removal, StencilFileError> {
         let path = &self.token_file;
-        let now = match read_file(path) {
-            Ok(now) => now,
-            Err(StencilFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Removal::Changed);
-            }
-            Err(e) => return Err(e),
+        let Some(now) = read_present(path)? else {
+            return Ok(Removal::Changed);
         };
         if *now != *self.bytes {
             return Ok(Removal::Changed);
         }
         let text = utf8(path, &now)?;
         let members = json::members(text).map_err(|problem| malformed(path, problem))?;
-        let Some(index) = members.iter().position(|m| m.key == TOKEN_FIELD) else {
+        if !members.iter().any(|m| m.key == TOKEN_FIELD) {
             return Ok(Removal::Changed);
-        };
-        let io = |source| StencilFileError::Io {
-            path: path.clone(),
-            source,
-        };
+        }
         if self.migrates() {
             return self.migrate(text);
         }
-        if members.len() == 1 {
-            fs::remove_file(path).map_err(io)?;
-            return Ok(Removal::Deleted);
-        }
-        let rest =
-            Zeroizing::new(json::without(text, &members, index).map_err(|problem| malformed(path, problem))?);
-        let mode = fs::symlink_metadata(path).map_err(io)?.permissions();
-        crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(mode)).map_err(io)?;
-        Ok(Removal::Rewritten)
+        Ok(match cut_token(path, text, &members, None)? {
+            Cut::NoToken => Removal::Changed,
+            Cut::Deleted => Removal::Deleted,
+            Cut::Rewritten => Removal::Rewritten,
+        })
     }
+}
+
+/// What `cut_token` did to the file.
+enum Cut {
+    /// It holds no `accessToken`: left as it is.
+    NoToken,
+    /// The token was all it held.
+    Deleted,
+    /// Rewritten without the token, every other byte kept.
+    Rewritten,
+}
+
+/// Take `accessToken` out of `path`, whose text is `text` (parsed into `members`): delete the file
+/// when the token was all it held, else rewrite the rest atomically with `permissions` (the file's
+/// own when `None`). Shared by `init --from-stencil` (`remove_token`) and `exec --stencil`
+/// (`lend::Lent::put_back`).
+fn cut_token(
+    path: &Path,
+    text: &str,
+    members: &[json::Member],
+    permissions: Option<fs::Permissions>,
+) -> Result<Cut, StencilFileError> {
+    let io = |source| StencilFileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let Some(index) = members.iter().position(|m| m.key == TOKEN_FIELD) else {
+        return Ok(Cut::NoToken);
+    };
+    if members.len() == 1 {
+        fs::remove_file(path).map_err(io)?;
+        return Ok(Cut::Deleted);
+    }
+    let rest =
+        Zeroizing::new(json::without(text, members, index).map_err(|problem| malformed(path, problem))?);
+    let permissions = match permissions {
+        Some(permissions) => permissions,
+        None => fs::symlink_metadata(path).map_err(io)?.permissions(),
+    };
+    crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(permissions)).map_err(io)?;
+    Ok(Cut::Rewritten)
 }
 
 impl StencilFiles {
@@ -274,6 +303,15 @@ fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, StencilFileError> {
         .and_then(|f| f.take(MAX_BYTES).read_to_end(&mut bytes))
         .map_err(io)?;
     Ok(bytes)
+}
+
+/// `read_file`, or `None` when the file is gone (removed since it was first read).
+fn read_present(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, StencilFileError> {
+    match read_file(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(StencilFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, StencilFileError> {

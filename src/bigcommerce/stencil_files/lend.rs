@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use secrecy::zeroize::Zeroizing;
 
 use super::{
-    CONFIG_FILE, OLD_FILE, SECRETS_FILE, StencilFileError, TOKEN_FIELD, config, exists, json, malformed,
-    read_file, utf8,
+    CONFIG_FILE, Cut, OLD_FILE, SECRETS_FILE, StencilFileError, TOKEN_FIELD, config, cut_token, exists, json,
+    malformed, read_file, read_present, utf8,
 };
 
 /// The secrets file stencil-cli reads, before a run.
@@ -184,12 +184,8 @@ impl Lent {
             path: path.to_owned(),
             source,
         };
-        let now = match read_file(path) {
-            Ok(now) => now,
-            Err(StencilFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(PutBack::Missing);
-            }
-            Err(e) => return Err(e),
+        let Some(now) = read_present(path)? else {
+            return Ok(PutBack::Missing);
         };
         if *now == *self.written.as_bytes() {
             match &self.original {
@@ -200,10 +196,6 @@ impl Lent {
             }
             return Ok(PutBack::Restored);
         }
-        let permissions = match &self.original {
-            Some((_, permissions)) => permissions.clone(),
-            None => fs::symlink_metadata(path).map_err(io)?.permissions(),
-        };
         let parsed = utf8(path, &now).and_then(|text| {
             Ok((
                 text,
@@ -219,17 +211,12 @@ impl Lent {
             }
             Err(e) => return Err(e),
         };
-        let Some(index) = members.iter().position(|m| m.key == TOKEN_FIELD) else {
-            return Ok(PutBack::NoToken);
-        };
-        if members.len() == 1 {
-            fs::remove_file(path).map_err(io)?;
-            return Ok(PutBack::Deleted);
-        }
-        let rest =
-            Zeroizing::new(json::without(text, &members, index).map_err(|problem| malformed(path, problem))?);
-        crate::atomic::write_atomic_with(path, rest.as_bytes(), Some(permissions)).map_err(io)?;
-        Ok(PutBack::TokenTakenOut)
+        let permissions = self.original.as_ref().map(|(_, permissions)| permissions.clone());
+        Ok(match cut_token(path, text, &members, permissions)? {
+            Cut::NoToken => PutBack::NoToken,
+            Cut::Deleted => PutBack::Deleted,
+            Cut::Rewritten => PutBack::TokenTakenOut,
+        })
     }
 }
 
