@@ -177,20 +177,29 @@ impl Client {
         let mut response = builder.send().await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
-            let room = MAX_BODY.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if room <= chunk.len() {
-                break;
-            }
-        }
+        let (body, _cut) = capped_body(&mut response, MAX_BODY).await?;
         Ok(RawResponse {
             status,
             headers,
             body: Bytes::from(body),
         })
     }
+}
+
+/// The body, at most `max` bytes of it, and whether the server sent more (the rest is not read).
+pub(super) async fn capped_body(
+    response: &mut reqwest::Response,
+    max: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = max.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if chunk.len() > room {
+            return Ok((body, true));
+        }
+    }
+    Ok((body, false))
 }
 
 #[cfg(test)]

@@ -78,12 +78,11 @@ pub async fn ask_store_hash(info: &Url) -> Result<StoreHash, String> {
     if !status.is_success() {
         return Err(format!("it answered HTTP {}", status.as_u16()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_BODY {
-            return Err("its answer is too large".into());
-        }
+    let (body, cut) = super::client::capped_body(&mut response, MAX_BODY)
+        .await
+        .map_err(|e| describe(&e))?;
+    if cut {
+        return Err("its answer is too large".into());
     }
     parse_answer(&body)
 }
